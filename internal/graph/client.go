@@ -1,0 +1,279 @@
+// Package graph is the only code that speaks HTTP to Microsoft Graph: request
+// building, retries, typed errors, paging, and the wire models.
+package graph
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultMaxBodyBytes caps how much of a response body is read (32 MiB).
+const DefaultMaxBodyBytes = 32 << 20
+
+// Client calls one Graph endpoint (BaseURL + "/" + APIVersion).
+type Client struct {
+	BaseURL    string      // e.g. https://graph.microsoft.com
+	APIVersion string      // "beta" or "v1.0"
+	Tokens     TokenSource // nil sends no Authorization header
+	HTTP       *http.Client
+	UserAgent  string
+	Retry      RetryPolicy
+	// MaxBodyBytes caps response bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Sleep waits between retries; tests replace it. nil uses a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Request describes one Graph call. Path is relative to the API version root
+// and must already be escaped (use Path to build it).
+type Request struct {
+	Method  string
+	Path    string
+	Query   url.Values
+	Header  http.Header
+	Body    any // marshalled as JSON when non-nil
+	rawURL  string
+	attempt int
+}
+
+// Response is a successful Graph answer.
+type Response struct {
+	StatusCode      int
+	Header          http.Header
+	Body            []byte
+	RequestID       string
+	ClientRequestID string
+}
+
+// Get fetches path and decodes the JSON answer into out (which may be nil).
+func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
+	resp, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: path, Query: query})
+	if err != nil {
+		return err
+	}
+	return decodeInto(resp, out)
+}
+
+// Post sends body as JSON to path and decodes a JSON answer into out (which
+// may be nil, e.g. for 204 No Content).
+func (c *Client) Post(ctx context.Context, path string, body, out any) error {
+	resp, err := c.Do(ctx, &Request{Method: http.MethodPost, Path: path, Body: body})
+	if err != nil {
+		return err
+	}
+	return decodeInto(resp, out)
+}
+
+func decodeInto(resp *Response, out any) error {
+	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body, out); err != nil {
+		return &DecodeError{RequestID: resp.RequestID, Err: err}
+	}
+	return nil
+}
+
+// DecodeError reports a 2xx answer whose body was not the JSON we expected.
+type DecodeError struct {
+	RequestID string
+	Err       error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("unexpected response from Graph (request-id %s): %v", orNone(e.RequestID), e.Err)
+}
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Do sends the request with retries and returns the 2xx response, or an
+// *Error for a Graph error answer, or the transport/context error.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encode request body: %w", err)
+		}
+		body = b
+	}
+	target := req.rawURL
+	if target == "" {
+		target = c.url(req.Path, req.Query)
+	}
+	policy := c.Retry.withDefaults()
+	start := time.Now()
+	refreshed := false
+	for attempt := 1; ; attempt++ {
+		resp, err := c.send(ctx, req.Method, target, req.Header, body, attempt, refreshed)
+		if err == nil {
+			return resp, nil
+		}
+		var gerr *Error
+		if errors.As(err, &gerr) && gerr.StatusCode == http.StatusUnauthorized && !refreshed && c.Tokens != nil {
+			// One forced refresh: the cached token may have been revoked or expired early.
+			refreshed = true
+			attempt--
+			continue
+		}
+		wait, retry := policy.next(attempt, err, time.Since(start))
+		if !retry {
+			return nil, err
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.Sleep != nil {
+		return c.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) url(path string, query url.Values) string {
+	u := strings.TrimRight(c.BaseURL, "/") + "/" + c.apiVersion() + "/" + strings.TrimLeft(path, "/")
+	if len(query) > 0 {
+		u += "?" + encodeQuery(query)
+	}
+	return u
+}
+
+func (c *Client) apiVersion() string {
+	if c.APIVersion == "" {
+		return "beta"
+	}
+	return c.APIVersion
+}
+
+// encodeQuery is url.Values.Encode but keeps '$' in OData system query
+// option names readable ($filter, not %24filter); both are accepted by Graph.
+func encodeQuery(q url.Values) string {
+	return strings.ReplaceAll(q.Encode(), "%24", "$")
+}
+
+func (c *Client) send(ctx context.Context, method, target string, hdr http.Header, body []byte, attempt int, refresh bool) (*Response, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	for k, v := range hdr {
+		hreq.Header[k] = v
+	}
+	crid := newGUID()
+	hreq.Header.Set("client-request-id", crid)
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", c.userAgent())
+	if attempt > 1 {
+		hreq.Header.Set("Retry-Attempt", fmt.Sprint(attempt-1))
+	}
+	if body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	if c.Tokens != nil {
+		tok, err := c.Tokens.Token(ctx, refresh)
+		if err != nil {
+			return nil, err
+		}
+		hreq.Header.Set("Authorization", "Bearer "+tok)
+	}
+	httpc := c.HTTP
+	if httpc == nil {
+		httpc = http.DefaultClient
+	}
+	hresp, err := httpc.Do(hreq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &NetworkError{Method: method, URL: redactURL(target), Err: err}
+	}
+	defer hresp.Body.Close()
+	limit := c.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &NetworkError{Method: method, URL: redactURL(target), Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, redactURL(target), limit)
+	}
+	resp := &Response{
+		StatusCode:      hresp.StatusCode,
+		Header:          hresp.Header,
+		Body:            data,
+		RequestID:       hresp.Header.Get("request-id"),
+		ClientRequestID: crid,
+	}
+	if hresp.StatusCode >= 200 && hresp.StatusCode < 300 {
+		return resp, nil
+	}
+	return nil, newError(resp)
+}
+
+func (c *Client) userAgent() string {
+	if c.UserAgent != "" {
+		return c.UserAgent
+	}
+	return "provctl/dev"
+}
+
+// NetworkError is a failure to reach Graph (DNS, TLS, connection reset).
+type NetworkError struct {
+	Method, URL string
+	Err         error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err)
+}
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// redactURL drops the query, which may hold user data such as filters.
+func redactURL(raw string) string {
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		return raw[:i]
+	}
+	return raw
+}
+
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

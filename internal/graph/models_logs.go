@@ -1,0 +1,75 @@
+package graph
+
+// ProvisioningObjectSummary is one provisioning log entry
+// (GET /auditLogs/provisioning, graph-api.md §4).
+type ProvisioningObjectSummary struct {
+	ID                     string                  `json:"id"`
+	ActivityDateTime       Time                    `json:"activityDateTime"`
+	ChangeID               string                  `json:"changeId"`
+	CycleID                string                  `json:"cycleId"`
+	DurationInMilliseconds Int64                   `json:"durationInMilliseconds"`
+	JobID                  string                  `json:"jobId"`
+	TenantID               string                  `json:"tenantId"`
+	InitiatedBy            *Initiator              `json:"initiatedBy"`
+	ModifiedProperties     []ModifiedProperty      `json:"modifiedProperties"`
+	ProvisioningAction     Text                    `json:"provisioningAction"`
+	ProvisioningStatusInfo *ProvisioningStatusInfo `json:"provisioningStatusInfo"`
+	ProvisioningSteps      []ProvisioningStep      `json:"provisioningSteps"`
+	ServicePrincipal       *ProvisioningSPRef      `json:"servicePrincipal"`
+	SourceIdentity         *ProvisionedIdentity    `json:"sourceIdentity"`
+	TargetIdentity         *ProvisionedIdentity    `json:"targetIdentity"`
+	SourceSystem           *ProvisioningSystem     `json:"sourceSystem"`
+	TargetSystem           *ProvisioningSystem     `json:"targetSystem"`
+}
+
+// Initiator is initiatedBy.
+type Initiator struct {
+	ID            string `json:"id"`
+	DisplayName   string `json:"displayName"`
+	InitiatorType Text   `json:"initiatorType"`
+}
+
+// ProvisioningStatusInfo is {status, errorInformation}.
+type ProvisioningStatusInfo struct {
+	Status           Text              `json:"status"`
+	ErrorInformation *ErrorInformation `json:"errorInformation"`
+}
+
+// ErrorInformation explains a failed or skipped provisioning.
+type ErrorInformation struct {
+	ErrorCode         Text `json:"errorCode"`
+	Reason            Text `json:"reason"`
+	AdditionalDetails Text `json:"additionalDetails"`
+	RecommendedAction Text `json:"recommendedAction"`
+	ErrorCategory     Text `json:"errorCategory"`
+}
+
+// ProvisioningStep is a step as the logs report it (lower-case enums).
+type ProvisioningStep struct {
+	Name                 Text    `json:"name"`
+	Description          Text    `json:"description"`
+	Details              Details `json:"details"`
+	ProvisioningStepType Text    `json:"provisioningStepType"`
+	Status               Text    `json:"status"`
+}
+
+// ProvisioningSPRef is servicePrincipal {id, displayName}.
+type ProvisioningSPRef struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+}
+
+// ProvisionedIdentity is sourceIdentity/targetIdentity.
+type ProvisionedIdentity struct {
+	ID           Text    `json:"id"`
+	DisplayName  Text    `json:"displayName"`
+	IdentityType Text    `json:"identityType"`
+	Details      Details `json:"details"`
+}
+
+// ProvisioningSystem is sourceSystem/targetSystem.
+type ProvisioningSystem struct {
+	ID          Text    `json:"id"`
+	DisplayName Text    `json:"displayName"`
+	Details     Details `json:"details"`
+}
