@@ -1,5 +1,10 @@
 package graph
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // ProvisioningObjectSummary is one provisioning log entry
 // (GET /auditLogs/provisioning, graph-api.md §4).
 type ProvisioningObjectSummary struct {
@@ -72,4 +77,22 @@ type ProvisioningSystem struct {
 	ID          Text    `json:"id"`
 	DisplayName Text    `json:"displayName"`
 	Details     Details `json:"details"`
+}
+
+// UnmarshalJSON accepts the documented single object and, since the
+// resource doc calls it a collection, an array (its first element).
+func (r *ProvisioningSPRef) UnmarshalJSON(b []byte) error {
+	type plain ProvisioningSPRef
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		var list []plain
+		if err := json.Unmarshal(b, &list); err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			*r = ProvisioningSPRef(list[0])
+		}
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(r))
 }
