@@ -1,0 +1,176 @@
+package provision
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/provctl/provctl/internal/graph"
+)
+
+// PollSource chooses where Poll reads the outcome.
+type PollSource string
+
+// Poll sources: auto tries the apply. resource and falls back to the logs.
+const (
+	PollAuto  PollSource = "auto"
+	PollApply PollSource = "apply"
+	PollLogs  PollSource = "logs"
+)
+
+// ParsePollSource validates --source.
+func ParsePollSource(s string) (PollSource, error) {
+	switch PollSource(strings.ToLower(s)) {
+	case "", PollAuto:
+		return PollAuto, nil
+	case PollApply:
+		return PollApply, nil
+	case PollLogs:
+		return PollLogs, nil
+	}
+	return "", usagef("invalid --source %q: use auto, apply or logs", s)
+}
+
+// PollRequest identifies the outcome to read.
+type PollRequest struct {
+	ServicePrincipalID string
+	JobID              string
+	Source             PollSource
+	ChangeID           string // logs: this provisioning request only
+	SubjectID          string // logs: this user or group only
+}
+
+// Validate checks every id before anything is sent.
+func (r PollRequest) Validate() error {
+	if err := checkID("service principal id", r.ServicePrincipalID); err != nil {
+		return err
+	}
+	if err := checkID("job id", r.JobID); err != nil {
+		return err
+	}
+	for kind, v := range map[string]string{"change id": r.ChangeID, "subject id": r.SubjectID} {
+		if v != "" {
+			if err := checkID(kind, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Poll reads the current outcome once. With PollAuto, an apply. resource
+// that Graph does not know (404/400, as on real tenants today) makes Poll
+// read the provisioning logs instead; the answer says which source it used.
+func (s *Service) Poll(ctx context.Context, r PollRequest) (*Outcome, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if r.Source == PollLogs {
+		return s.pollLogs(ctx, r)
+	}
+	o, err := s.pollApply(ctx, r)
+	if err != nil && r.Source == PollAuto && applyUnavailable(err) {
+		return s.pollLogs(ctx, r)
+	}
+	return o, err
+}
+
+func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {
+	path := syncPath(r.ServicePrincipalID, "jobs", "apply."+r.JobID)
+	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodGet, Path: path})
+	if err != nil {
+		return nil, fmt.Errorf("poll outcome of job %s: %w", r.JobID, err)
+	}
+	var res graph.ApplyResource
+	if err := json.Unmarshal(resp.Body, &res); err != nil {
+		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
+	}
+	res.Raw = resp.Body
+	return FromApply(r.ServicePrincipalID, r.JobID, &res), nil
+}
+
+func applyUnavailable(err error) bool {
+	var gerr *graph.Error
+	return errors.As(err, &gerr) && (gerr.StatusCode == http.StatusNotFound || gerr.StatusCode == http.StatusBadRequest)
+}
+
+// pollLogs reads the newest provisioning-log entry for the job (and change
+// or subject). No entry yet means pending.
+func (s *Service) pollLogs(ctx context.Context, r PollRequest) (*Outcome, error) {
+	entries, raws, err := s.Logs(ctx, LogQuery{JobID: r.JobID, ChangeID: r.ChangeID, SubjectID: r.SubjectID, Top: 1, Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("read provisioning logs of job %s: %w", r.JobID, err)
+	}
+	if len(entries) == 0 {
+		o := &Outcome{ServicePrincipalID: r.ServicePrincipalID, JobID: r.JobID, Source: SourceProvisioningLogs, State: StatePending}
+		return o.normalize(), nil
+	}
+	o := FromLog(r.ServicePrincipalID, &entries[0], raws[0])
+	if o.JobID == "" {
+		o.JobID = r.JobID
+	}
+	return o, nil
+}
+
+// LogQuery filters GET /auditLogs/provisioning.
+type LogQuery struct {
+	ServicePrincipalID string
+	JobID              string
+	ChangeID           string
+	SubjectID          string
+	Status             string // success|failure|skipped|warning
+	Action             string // create|update|delete|disable|other|stagedDelete
+	Since, Until       string // RFC 3339 timestamps
+	Top                int    // page size
+	Limit              int    // total entries; 0 = all pages
+}
+
+// Filter builds the OData $filter (literals quoted, dates unquoted as the
+// documented examples show).
+func (q LogQuery) Filter() string {
+	var parts []string
+	add := func(field, v string) {
+		if v != "" {
+			parts = append(parts, field+" eq "+graph.QuoteODataString(v))
+		}
+	}
+	add("servicePrincipal/id", q.ServicePrincipalID)
+	add("jobid", q.JobID)
+	add("changeId", q.ChangeID)
+	add("sourceIdentity/id", q.SubjectID)
+	add("provisioningStatusInfo/status", q.Status)
+	add("provisioningAction", q.Action)
+	if q.Since != "" {
+		parts = append(parts, "activityDateTime gt "+q.Since)
+	}
+	if q.Until != "" {
+		parts = append(parts, "activityDateTime lt "+q.Until)
+	}
+	return strings.Join(parts, " and ")
+}
+
+// Logs lists provisioning-log entries, newest first, with each entry's raw JSON.
+func (s *Service) Logs(ctx context.Context, q LogQuery) ([]graph.ProvisioningObjectSummary, []json.RawMessage, error) {
+	v := url.Values{"$orderby": {"activityDateTime desc"}}
+	if f := q.Filter(); f != "" {
+		v.Set("$filter", f)
+	}
+	if q.Top > 0 {
+		v.Set("$top", fmt.Sprint(q.Top))
+	}
+	raws, err := graph.List[json.RawMessage](ctx, s.Graph, "auditLogs/provisioning", v, nil, q.Limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := make([]graph.ProvisioningObjectSummary, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &entries[i]); err != nil {
+			return nil, nil, &graph.DecodeError{Err: fmt.Errorf("provisioning log entry %d: %w", i, err)}
+		}
+	}
+	return entries, raws, nil
+}

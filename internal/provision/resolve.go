@@ -1,0 +1,184 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/provctl/provctl/internal/graph"
+)
+
+var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// IsGUID reports whether s looks like an object id or appId.
+func IsGUID(s string) bool { return guidRE.MatchString(s) }
+
+// ResolveServicePrincipal turns --sp (object id, appId or display name)
+// into a service principal: a GUID is tried as object id, then as appId; a
+// name matches exactly (case-insensitive) first, then by prefix.
+func (s *Service) ResolveServicePrincipal(ctx context.Context, ref string) (*graph.ServicePrincipal, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, usagef("--sp is required: a service principal object id, appId or display name (see `provctl sp list`)")
+	}
+	if IsGUID(ref) {
+		var sp graph.ServicePrincipal
+		err := s.Graph.Get(ctx, graph.Path("servicePrincipals", ref), url.Values{"$select": {"id,appId,displayName"}}, &sp)
+		if err == nil {
+			return &sp, nil
+		}
+		if !isNotFound(err) {
+			return nil, err
+		}
+		list, err := s.findServicePrincipals(ctx, "appId eq "+graph.QuoteODataString(ref))
+		if err != nil {
+			return nil, err
+		}
+		if len(list) == 1 {
+			return &list[0], nil
+		}
+		return nil, &NotFoundError{Kind: "service principal", Ref: ref, Hint: "it is neither an object id nor an appId in this tenant"}
+	}
+	if err := checkName("service principal", ref); err != nil {
+		return nil, err
+	}
+	exact, err := s.findServicePrincipals(ctx, "displayName eq "+graph.QuoteODataString(ref))
+	if err != nil {
+		return nil, err
+	}
+	if len(exact) == 1 {
+		return &exact[0], nil
+	}
+	if len(exact) > 1 {
+		return nil, ambiguousSPs(ref, exact)
+	}
+	prefix, err := s.findServicePrincipals(ctx, "startswith(displayName,"+graph.QuoteODataString(ref)+")")
+	if err != nil {
+		return nil, err
+	}
+	switch len(prefix) {
+	case 0:
+		return nil, &NotFoundError{Kind: "service principal", Ref: ref, Hint: "list them with `provctl sp list --name <prefix>`"}
+	case 1:
+		return &prefix[0], nil
+	}
+	return nil, ambiguousSPs(ref, prefix)
+}
+
+// FindServicePrincipals lists service principals, filtered by a display-name
+// prefix when name is not empty.
+func (s *Service) FindServicePrincipals(ctx context.Context, name string, limit int) ([]graph.ServicePrincipal, error) {
+	filter := ""
+	if name != "" {
+		if err := checkName("service principal", name); err != nil {
+			return nil, err
+		}
+		filter = "startswith(displayName," + graph.QuoteODataString(name) + ")"
+	}
+	return s.listServicePrincipals(ctx, filter, limit)
+}
+
+func (s *Service) findServicePrincipals(ctx context.Context, filter string) ([]graph.ServicePrincipal, error) {
+	return s.listServicePrincipals(ctx, filter, 50)
+}
+
+func (s *Service) listServicePrincipals(ctx context.Context, filter string, limit int) ([]graph.ServicePrincipal, error) {
+	q := url.Values{"$select": {"id,appId,displayName,tags"}, "$top": {"100"}}
+	if filter != "" {
+		q.Set("$filter", filter)
+	}
+	list, err := graph.List[graph.ServicePrincipal](ctx, s.Graph, "servicePrincipals", q, nil, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list service principals: %w", err)
+	}
+	return list, nil
+}
+
+func ambiguousSPs(ref string, list []graph.ServicePrincipal) error {
+	c := make([]string, 0, len(list))
+	for _, sp := range list {
+		c = append(c, fmt.Sprintf("%s  %s (appId %s)", sp.ID, sp.DisplayName, sp.AppID))
+	}
+	sort.Strings(c)
+	return &AmbiguousError{Kind: "service principal", Ref: ref, Flag: "--sp", Candidates: c}
+}
+
+// checkName rejects names that cannot be a display name (control characters).
+func checkName(kind, name string) error {
+	if len(name) > 256 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return usagef("invalid %s name %q", kind, name)
+	}
+	return nil
+}
+
+// ResolveJob turns --job (a full id, a unique template id, or "" when the
+// service principal has exactly one job) into a job id. A full id is used
+// as given without a request; "apply." prefixes are removed.
+func (s *Service) ResolveJob(ctx context.Context, spID, ref string) (string, error) {
+	ref = strings.TrimPrefix(strings.TrimSpace(ref), "apply.")
+	if ref != "" {
+		if err := checkID("job id", ref); err != nil {
+			return "", err
+		}
+		if strings.Contains(ref, ".") {
+			return ref, nil
+		}
+	}
+	jobs, err := s.ListJobs(ctx, spID)
+	if err != nil {
+		return "", err
+	}
+	var match []graph.SynchronizationJob
+	for _, j := range jobs {
+		if ref == "" || strings.EqualFold(j.TemplateID, ref) || j.ID == ref {
+			match = append(match, j)
+		}
+	}
+	switch {
+	case len(match) == 1:
+		return match[0].ID, nil
+	case len(jobs) == 0:
+		return "", &NotFoundError{Kind: "synchronization job", Ref: spID, Hint: "this service principal has no provisioning jobs"}
+	case len(match) == 0:
+		return "", &NotFoundError{Kind: "synchronization job", Ref: ref, Hint: "jobs here: " + jobIDs(jobs)}
+	}
+	c := make([]string, 0, len(match))
+	for _, j := range match {
+		c = append(c, fmt.Sprintf("%s  (template %s)", j.ID, j.TemplateID))
+	}
+	what := ref
+	if what == "" {
+		what = "(not given)"
+	}
+	return "", &AmbiguousError{Kind: "job", Ref: what, Flag: "--job", Candidates: c}
+}
+
+// ListJobs lists the synchronization jobs of a service principal.
+func (s *Service) ListJobs(ctx context.Context, spID string) ([]graph.SynchronizationJob, error) {
+	if err := checkID("service principal id", spID); err != nil {
+		return nil, err
+	}
+	jobs, err := graph.List[graph.SynchronizationJob](ctx, s.Graph, syncPath(spID, "jobs"), nil, nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs of %s: %w", spID, err)
+	}
+	return jobs, nil
+}
+
+func jobIDs(jobs []graph.SynchronizationJob) string {
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func isNotFound(err error) bool {
+	var gerr *graph.Error
+	return errors.As(err, &gerr) && gerr.StatusCode == http.StatusNotFound
+}

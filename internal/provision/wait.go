@@ -1,0 +1,90 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/provctl/provctl/internal/graph"
+)
+
+// WaitOptions bound the wait loop.
+type WaitOptions struct {
+	Interval time.Duration // between polls; default 5s
+	Timeout  time.Duration // overall; default 10m
+	// OnPoll is called after every successful poll (for progress output).
+	OnPoll func(o *Outcome, elapsed time.Duration)
+	// After is time.After; tests replace it.
+	After func(d time.Duration) <-chan time.Time
+}
+
+// ErrWaitTimeout means --timeout passed before a final state; the last
+// outcome read is returned with it.
+var ErrWaitTimeout = errors.New("timed out waiting for a final outcome")
+
+// Wait calls poll until the outcome is final, the timeout passes (returning
+// the last outcome and ErrWaitTimeout) or ctx ends. Throttling answers do
+// not end the wait: the next poll waits at least Graph's Retry-After.
+func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opts WaitOptions) (*Outcome, error) {
+	if opts.Interval <= 0 {
+		opts.Interval = 5 * time.Second
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Minute
+	}
+	after := opts.After
+	if after == nil {
+		after = time.After
+	}
+	start := time.Now()
+	deadline := after(opts.Timeout)
+	var last *Outcome
+	for {
+		delay := opts.Interval
+		o, err := poll(ctx)
+		switch {
+		case err == nil:
+			last = o
+			if opts.OnPoll != nil {
+				opts.OnPoll(o, time.Since(start))
+			}
+			if o.State.Final() {
+				return o, nil
+			}
+		case throttled(err):
+			if ra := retryAfter(err); ra > delay {
+				delay = ra
+			}
+		default:
+			return last, err
+		}
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case <-deadline:
+			return last, ErrWaitTimeout
+		case <-after(delay):
+		}
+	}
+}
+
+func throttled(err error) bool {
+	var gerr *graph.Error
+	if !errors.As(err, &gerr) {
+		return false
+	}
+	switch gerr.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+func retryAfter(err error) time.Duration {
+	var gerr *graph.Error
+	if errors.As(err, &gerr) {
+		return gerr.RetryAfter
+	}
+	return 0
+}
