@@ -1,31 +1,46 @@
 // Package auth supplies access tokens for Microsoft Graph: a static token,
 // MSAL public-client (device code) sign-in with a persistent cache, or
 // app-only sign-in (secret, certificate, federated assertion).
+//
+// Nothing in this package prints, logs or returns tokens, secrets, device
+// codes or client assertions; errors from the authority are rebuilt from the
+// OAuth error fields and scrubbed (see errors.go).
 package auth
 
 import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // Config is everything auth needs, resolved by cmd from flags, environment
 // and config file. Env is consulted for secrets that never come from flags.
+//
+// Empty Tenant and ClientID mean "not given": public-client commands then
+// reuse the tenant and client id remembered by `provctl login`, and fall back
+// to "organizations" and DefaultClientID. Empty AuthorityHost/GraphURL are
+// taken from Cloud (default global).
 type Config struct {
 	Tenant        string // tenant id or domain; default "organizations"
 	ClientID      string // app (client) id; default DefaultClientID
 	AuthorityHost string // e.g. https://login.microsoftonline.com
-	GraphURL      string // e.g. https://graph.microsoft.com (for the app-only .default scope)
+	GraphURL      string // e.g. https://graph.microsoft.com (scope resource)
 	Cloud         string // cloud name, informational
-	ConfigDir     string // holds the token cache
+	ConfigDir     string // holds the token cache and account.json
 	HTTPClient    *http.Client
-	Env           func(string) string // os.Getenv in production
+	Env           func(string) string // os.Getenv in production; nil = empty environment
+	Warn          func(msg string)    // optional: non-fatal problems (cache, permissions) for stderr
 }
 
 // DefaultClientID is the public "Microsoft Graph Command Line Tools" app.
 const DefaultClientID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 
-// ErrNotSignedIn means no usable credentials were found.
+// defaultTenant lets any work or school account sign in.
+const defaultTenant = "organizations"
+
+// ErrNotSignedIn means no usable credentials were found. Every "run
+// `provctl login`" error of this package matches it with errors.Is.
 var ErrNotSignedIn = errors.New("not signed in: run `provctl login`, or set PROVCTL_ACCESS_TOKEN (see `provctl help environment`)")
 
 // Error is an authentication failure; cmd maps it to exit code 4.
@@ -38,22 +53,78 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // TokenSource returns bearer tokens; it satisfies graph.TokenSource.
 type TokenSource interface {
+	// Token returns an access token. refresh=true means Graph refused the
+	// last token (401): bypass the cached token once and get a fresh one,
+	// silently.
 	Token(ctx context.Context, refresh bool) (string, error)
 }
 
-// NewTokenSource picks the sign-in mode (design.md §7) for the given scopes.
+// NewTokenSource picks the sign-in mode (design.md §7) for the given
+// delegated scopes (short names like "Synchronization.Read.All"; nil means
+// DefaultScopes). App-only modes always ask for <GraphURL>/.default. It does
+// no I/O against the authority: failures surface from Token.
 func NewTokenSource(cfg Config, scopes []string) (TokenSource, error) {
-	if tok := cfg.Env("PROVCTL_ACCESS_TOKEN"); tok != "" {
-		return staticToken(tok), nil
-	}
-	return nil, &Error{Err: ErrNotSignedIn}
+	return newSource(cfg, scopes)
 }
 
-type staticToken string
+// source is a TokenSource that can also describe itself for `auth status`.
+type source interface {
+	TokenSource
+	status(ctx context.Context) (*StatusInfo, error)
+}
 
-func (s staticToken) Token(ctx context.Context, refresh bool) (string, error) {
-	if refresh {
-		return "", &Error{Err: errors.New("the token in PROVCTL_ACCESS_TOKEN was refused: get a fresh one, or unset it and run `provctl login`")}
+func newSource(cfg Config, scopes []string) (source, error) {
+	cfg, err := cfg.resolve()
+	if err != nil {
+		return nil, err
 	}
-	return string(s), nil
+	switch mode := SelectMode(cfg); mode {
+	case ModeStatic:
+		return newStaticSource(cfg), nil
+	case ModeFederated, ModeCertificate, ModeSecret:
+		return newAppSource(cfg, mode)
+	default:
+		return newPublicSource(cfg, scopes), nil
+	}
+}
+
+// resolve fills defaults that do not depend on the cache: the hosts from
+// the cloud, a non-nil Env, and trailing slashes trimmed.
+func (c Config) resolve() (Config, error) {
+	if c.Env == nil {
+		c.Env = func(string) string { return "" }
+	}
+	if c.AuthorityHost == "" || c.GraphURL == "" {
+		cloud, err := LookupCloud(c.Cloud)
+		if err != nil {
+			return c, err
+		}
+		if c.AuthorityHost == "" {
+			c.AuthorityHost = cloud.AuthorityHost
+		}
+		if c.GraphURL == "" {
+			c.GraphURL = cloud.GraphURL
+		}
+	}
+	c.AuthorityHost = strings.TrimRight(c.AuthorityHost, "/")
+	c.GraphURL = strings.TrimRight(c.GraphURL, "/")
+	if c.Cloud == "" {
+		c.Cloud = cloudName(c.AuthorityHost, c.GraphURL)
+	}
+	return c, nil
+}
+
+// env reads a variable with surrounding whitespace removed.
+func (c Config) env(name string) string {
+	if c.Env == nil {
+		return ""
+	}
+	return strings.TrimSpace(c.Env(name))
+}
+
+// warn reports a non-fatal problem, if anyone listens.
+func (c Config) warn(msg string) {
+	if c.Warn != nil {
+		c.Warn(msg)
+	}
 }

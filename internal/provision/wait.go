@@ -15,7 +15,7 @@ type WaitOptions struct {
 	Timeout  time.Duration // overall; default 10m
 	// OnPoll is called after every successful poll (for progress output).
 	OnPoll func(o *Outcome, elapsed time.Duration)
-	// After is time.After; tests replace it.
+	// After is time.After; tests replace it to skip the waits between polls.
 	After func(d time.Duration) <-chan time.Time
 }
 
@@ -38,11 +38,17 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 		after = time.After
 	}
 	start := time.Now()
-	deadline := after(opts.Timeout)
+	// The timeout also bounds a poll in flight, so a hanging request cannot
+	// outlive --timeout.
+	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	timedOut := func(err error) bool {
+		return ctx.Err() == nil && waitCtx.Err() != nil && (err == nil || errors.Is(err, context.DeadlineExceeded))
+	}
 	var last *Outcome
 	for {
 		delay := opts.Interval
-		o, err := poll(ctx)
+		o, err := poll(waitCtx)
 		switch {
 		case err == nil:
 			last = o
@@ -52,6 +58,8 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 			if o.State.Final() {
 				return o, nil
 			}
+		case timedOut(err):
+			return last, ErrWaitTimeout
 		case throttled(err):
 			if ra := retryAfter(err); ra > delay {
 				delay = ra
@@ -60,10 +68,11 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 			return last, err
 		}
 		select {
-		case <-ctx.Done():
+		case <-waitCtx.Done():
+			if timedOut(nil) {
+				return last, ErrWaitTimeout
+			}
 			return last, ctx.Err()
-		case <-deadline:
-			return last, ErrWaitTimeout
 		case <-after(delay):
 		}
 	}
