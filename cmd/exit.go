@@ -1,0 +1,112 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/graph"
+	"github.com/provctl/provctl/internal/provision"
+)
+
+// Exit codes: a contract (docs/exit-codes.md, `provctl help exit-codes`).
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2
+	ExitFailed      = 3
+	ExitAuth        = 4
+	ExitPending     = 5
+	ExitSkipped     = 6
+	ExitInterrupted = 130
+)
+
+// exitError carries an exit code; Silent ones have already said everything
+// (e.g. the outcome was printed) and print no extra message.
+type exitError struct {
+	Code   int
+	Err    error
+	Silent bool
+}
+
+func (e *exitError) Error() string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
+}
+func (e *exitError) Unwrap() error { return e.Err }
+
+// usageErr marks bad input detected before anything was sent.
+func usageErr(err error) error { return &exitError{Code: ExitUsage, Err: err} }
+
+// outcomeExit maps a printed outcome state to its exit code.
+func outcomeExit(s provision.State) error {
+	switch s {
+	case provision.StateSuccess, provision.StateWarning:
+		return nil
+	case provision.StateFailure:
+		return &exitError{Code: ExitFailed, Silent: true}
+	case provision.StateSkipped:
+		return &exitError{Code: ExitSkipped, Silent: true}
+	}
+	return &exitError{Code: ExitPending, Silent: true}
+}
+
+// exitCode is the one place that turns an error into an exit code.
+func exitCode(err error) int {
+	var ee *exitError
+	var ae *auth.Error
+	var ge *graph.Error
+	var ue *provision.UsageError
+	var amb *provision.AmbiguousError
+	var inv *graph.InvalidIDError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &ae):
+		return ExitAuth
+	case errors.As(err, &ue), errors.As(err, &amb), errors.As(err, &inv):
+		return ExitUsage
+	case errors.As(err, &ge) && (ge.StatusCode == http.StatusUnauthorized || ge.StatusCode == http.StatusForbidden):
+		return ExitAuth
+	case isCobraUsage(err):
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// isCobraUsage recognises cobra's own argument and flag errors, which are
+// plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "required flag", "invalid argument", "accepts ", "flag needs an argument", "if any flags in the group"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorHint adds the fix to errors whose message alone does not name it.
+func errorHint(err error) string {
+	var ge *graph.Error
+	if errors.As(err, &ge) {
+		switch ge.StatusCode {
+		case http.StatusUnauthorized:
+			return "the token was refused: run `provctl login` again, or check PROVCTL_ACCESS_TOKEN"
+		case http.StatusForbidden:
+			return "the signed-in identity lacks a permission or role: reads need Synchronization.Read.All, run/start/pause/restart need Synchronization.ReadWrite.All, logs need AuditLog.Read.All and Directory.Read.All; delegated users also need the Application Administrator or Cloud Application Administrator role"
+		}
+	}
+	if errors.Is(err, provision.ErrWaitTimeout) {
+		return "raise --timeout, or poll again later"
+	}
+	return ""
+}

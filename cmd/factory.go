@@ -1,0 +1,157 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/graph"
+	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
+)
+
+// Factory gives commands what they share: streams, settings, the printer
+// and a Graph client. Commands read it in RunE and pass plain values to
+// their run functions.
+type Factory struct {
+	Streams *output.Streams
+	Getenv  func(string) string
+
+	// Global flag values.
+	Output     string
+	JQ         string
+	NoColor    bool
+	Debug      bool
+	APIVersion string
+	Cloud      string
+	Tenant     string
+	ConfigFile string
+
+	once     sync.Once
+	settings Settings
+	err      error
+	httpc    *http.Client
+}
+
+// Settings resolves and validates the connection settings once.
+func (f *Factory) Settings(cmd *cobra.Command) (Settings, error) {
+	f.once.Do(func() {
+		v, dir, err := newViper(cmd.Flags(), f.ConfigFile, f.Getenv)
+		if err != nil {
+			f.err = err
+			return
+		}
+		f.settings, f.err = resolveSettings(v, dir)
+	})
+	return f.settings, f.err
+}
+
+// Printer builds the printer for -o/--jq.
+func (f *Factory) Printer(cmd *cobra.Command) (*output.Printer, error) {
+	s, err := f.Settings(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if f.NoColor {
+		f.Streams.DisableColor()
+	}
+	format, err := output.ParseFormat(s.Output)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	p, err := output.NewPrinter(f.Streams, format, f.JQ)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return p, nil
+}
+
+// HTTPClient is shared by sign-in and Graph, so --debug traces both.
+func (f *Factory) HTTPClient(cmd *cobra.Command) (*http.Client, error) {
+	s, err := f.Settings(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if f.httpc == nil {
+		var trace io.Writer
+		if f.Debug {
+			trace = f.Streams.ErrOut
+		}
+		c, err := graph.NewHTTPClient(s.CAFile, trace)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		f.httpc = c
+	}
+	return f.httpc, nil
+}
+
+// AuthConfig builds the sign-in configuration.
+func (f *Factory) AuthConfig(cmd *cobra.Command) (auth.Config, error) {
+	s, err := f.Settings(cmd)
+	if err != nil {
+		return auth.Config{}, err
+	}
+	httpc, err := f.HTTPClient(cmd)
+	if err != nil {
+		return auth.Config{}, err
+	}
+	return auth.Config{
+		Tenant:        s.Tenant,
+		ClientID:      s.ClientID,
+		AuthorityHost: s.AuthorityHost,
+		GraphURL:      s.GraphURL,
+		Cloud:         s.Cloud,
+		ConfigDir:     s.ConfigDir,
+		HTTPClient:    httpc,
+		Env:           f.Getenv,
+	}, nil
+}
+
+// Service returns a provisioning service whose Graph client signs in with
+// the given delegated scopes (app-only modes use .default).
+func (f *Factory) Service(cmd *cobra.Command, scopes ...string) (*provision.Service, error) {
+	s, err := f.Settings(cmd)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := f.AuthConfig(cmd)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.NewTokenSource(cfg, scopes)
+	if err != nil {
+		return nil, err
+	}
+	if f.Debug {
+		fmt.Fprintf(f.Streams.ErrOut, "debug: sign-in mode %s, Graph %s/%s\n", auth.SelectMode(cfg), s.GraphURL, s.APIVersion)
+	}
+	return &provision.Service{Graph: &graph.Client{
+		BaseURL:    s.GraphURL,
+		APIVersion: s.APIVersion,
+		Tokens:     tokens,
+		HTTP:       f.httpc,
+		UserAgent:  "provctl/" + versionString(),
+	}}, nil
+}
+
+// Scopes by need (design.md §7).
+const (
+	scopeSyncRead  = "Synchronization.Read.All"
+	scopeSyncWrite = "Synchronization.ReadWrite.All"
+	scopeAuditLog  = "AuditLog.Read.All"
+	scopeDirectory = "Directory.Read.All"
+)
+
+// signalContext ends on Ctrl-C or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return notifyContext(context.Background())
+}
+
+var defaultGetenv = os.Getenv

@@ -1,0 +1,23 @@
+package cmd
+
+import "github.com/spf13/cobra"
+
+// NewCmdProvision builds the `provision` command group.
+func NewCmdProvision(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "provision",
+		Short: "Provision a user or group on demand and report the outcome",
+		Long: `Provision one user or group on demand into an enterprise app, and read the
+outcome: did the account get created or updated in the target app, and if
+not, which step failed and why.`,
+		Args: noArgs,
+	}
+	c.AddCommand(NewCmdPoll(f, nil))
+	for _, add := range provisionCommands {
+		c.AddCommand(add(f))
+	}
+	return c
+}
+
+// provisionCommands lets other files add subcommands to `provision`.
+var provisionCommands []func(*Factory) *cobra.Command

@@ -1,0 +1,116 @@
+// Package cmd is provctl's command line: one file per command group, each
+// command an Options struct, a constructor and a run function.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/output"
+)
+
+// Execute runs provctl with os.Args and returns the process exit code.
+func Execute() int {
+	ctx, stop := signalContext()
+	defer stop()
+	f := &Factory{Streams: output.System(), Getenv: defaultGetenv}
+	root := NewCmdRoot(f)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	if ctx.Err() != nil {
+		// Ctrl-C: whatever the command returned, say so once.
+		f.Streams.Errorf("interrupted")
+		return ExitInterrupted
+	}
+	return reportError(f.Streams, err)
+}
+
+// reportError prints err (unless silent) and returns its exit code.
+func reportError(s *output.Streams, err error) int {
+	code := exitCode(err)
+	var ee *exitError
+	if errors.As(err, &ee) && ee.Silent {
+		return code
+	}
+	s.Errorf("%s", err)
+	if hint := errorHint(err); hint != "" {
+		fmt.Fprintf(s.ErrOut, "hint: %s\n", hint)
+	}
+	if code == ExitUsage && !errors.As(err, &ee) {
+		fmt.Fprintln(s.ErrOut, "Run with --help for usage.")
+	}
+	return code
+}
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "provctl",
+		Short: "Trigger and report Microsoft Entra ID provisioning on demand",
+		Long: `provctl triggers provisioning on demand for one user or group in an Entra ID
+enterprise app (Box, Salesforce, Slack, any SCIM app) and reports the outcome:
+whether the account was created or updated in the target app, and if not,
+which step failed and why.
+
+Data goes to stdout (table, JSON or YAML); messages and progress go to stderr.
+Exit codes mean one thing each: see "provctl help exit-codes".`,
+		Example: `  $ provctl login
+  $ provctl provision run --sp Box --user adele@contoso.com
+  $ provctl provision poll --sp Box --job BoxOutDelta --wait -o json
+  $ provctl emulator --env-file /tmp/emu.env &   # offline Graph + Entra ID`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       versionString(),
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	root.SetOut(f.Streams.Out)
+	root.SetErr(f.Streams.ErrOut)
+
+	pf := root.PersistentFlags()
+	pf.StringVarP(&f.Output, "output", "o", "", "output format: table, json or yaml (default table; PROVCTL_OUTPUT)")
+	pf.StringVar(&f.JQ, "jq", "", "filter JSON output with a jq expression")
+	pf.BoolVar(&f.NoColor, "no-color", false, "disable color (also NO_COLOR)")
+	pf.BoolVar(&f.Debug, "debug", false, "trace HTTP on stderr (secrets redacted)")
+	pf.StringVar(&f.APIVersion, "api-version", "", "Graph API version: beta or v1.0 (default beta)")
+	pf.StringVar(&f.Cloud, "cloud", "", "cloud: global, usgov, usgovdod or china (PROVCTL_CLOUD)")
+	pf.StringVar(&f.Tenant, "tenant", "", "tenant id or domain (PROVCTL_TENANT, default organizations)")
+	pf.StringVar(&f.ConfigFile, "config", "", "config file (default <config dir>/config.yaml)")
+	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion("table", "json", "yaml"))
+	_ = root.RegisterFlagCompletionFunc("api-version", fixedCompletion("beta", "v1.0"))
+	_ = root.RegisterFlagCompletionFunc("cloud", fixedCompletion("global", "usgov", "usgovdod", "china"))
+
+	root.AddCommand(
+		NewCmdProvision(f),
+		NewCmdEmulator(),
+		NewCmdVersion(f),
+		newHelpTopic("exit-codes", "What provctl's exit codes mean", exitCodesHelp),
+		newHelpTopic("environment", "Environment variables provctl reads", environmentHelp),
+	)
+	for _, add := range extraCommands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// extraCommands lets command groups in other files register themselves.
+var extraCommands []func(*Factory) *cobra.Command
+
+func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// runContext is the command's context (cancelled on Ctrl-C).
+func runContext(cmd *cobra.Command) context.Context {
+	if ctx := cmd.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}

@@ -1,0 +1,76 @@
+package cmd
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Set by -ldflags at build time; build info fills them otherwise.
+var (
+	version = ""
+	commit  = ""
+)
+
+// VersionInfo is what `provctl version` reports.
+type VersionInfo struct {
+	Version   string `json:"version"`
+	Commit    string `json:"commit"`
+	GoVersion string `json:"goVersion"`
+	Platform  string `json:"platform"`
+}
+
+func versionInfo() VersionInfo {
+	v := VersionInfo{Version: version, Commit: commit, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v.Version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && v.Commit == "" {
+				v.Commit = s.Value
+			}
+		}
+	}
+	if v.Version == "" {
+		v.Version = "dev"
+	}
+	if v.Commit == "" {
+		v.Commit = "unknown"
+	}
+	return v
+}
+
+func versionString() string { return versionInfo().Version }
+
+// NewCmdVersion builds `provctl version`.
+func NewCmdVersion(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version, commit and Go version",
+		Args:    noArgs,
+		Example: "  $ provctl version\n  $ provctl version -o json",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			info := versionInfo()
+			if f.Output == "" && f.Getenv("PROVCTL_OUTPUT") == "" {
+				_, err := fmt.Fprintf(f.Streams.Out, "provctl %s (commit %s, %s, %s)\n", info.Version, info.Commit, info.GoVersion, info.Platform)
+				return err
+			}
+			p, err := f.Printer(cmd)
+			if err != nil {
+				return err
+			}
+			return p.Print(info, nil)
+		},
+	}
+}
+
+// noArgs rejects positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErr(fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0]))
+	}
+	return nil
+}

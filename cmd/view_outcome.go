@@ -1,0 +1,123 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
+)
+
+// outcomeView shows an Outcome like the portal: the verdict first, then one
+// row per step, then the attribute changes.
+type outcomeView struct{ o *provision.Outcome }
+
+func (v outcomeView) View() []output.Section {
+	o := v.o
+	summary := output.Section{Fields: []output.Field{
+		{Name: "State", Value: stateCell(string(o.State))},
+	}}
+	add := func(name, value string) {
+		if value != "" {
+			summary.Fields = append(summary.Fields, output.Field{Name: name, Value: output.Cell{Text: value}})
+		}
+	}
+	if r := o.Reason; r != nil {
+		add("Reason", strings.TrimSpace(strings.Trim(r.Code+": "+r.Message, ": ")))
+		add("Recommended", r.RecommendedAction)
+	}
+	if s := o.Subject; s != nil {
+		add("Subject", strings.TrimSpace(fmt.Sprintf("%s %s", s.DisplayName, paren(s.ID))))
+	}
+	add("Action", o.Action)
+	add("Service principal", o.ServicePrincipalID)
+	add("Job", o.JobID)
+	add("Template", o.TemplateID)
+	add("Source", string(o.Source))
+	add("Change id", o.ChangeID)
+	add("Started", formatTime(o.StartedAt))
+	add("Ended", formatTime(o.EndedAt))
+	if c := o.Counts; c != nil {
+		add("Counts", fmt.Sprintf("imported %d, exported %d, escrowed %d, entitled %d", c.Imported, c.Exported, c.Escrowed, c.Entitled))
+	}
+	sections := []output.Section{summary}
+	if len(o.Steps) > 0 {
+		steps := output.Section{Title: "Steps", Columns: []string{"#", "TYPE", "STATUS", "STEP", "DESCRIPTION", "DETAILS"}}
+		for i, s := range o.Steps {
+			steps.Rows = append(steps.Rows, []output.Cell{
+				{Text: fmt.Sprint(i + 1)},
+				{Text: s.Type},
+				stateCell(s.Status),
+				{Text: s.Name, Style: output.Muted},
+				{Text: s.Description},
+				{Text: detailsText(s.Details), Style: output.Muted},
+			})
+		}
+		sections = append(sections, steps)
+	}
+	if len(o.ModifiedProperties) > 0 {
+		props := output.Section{Title: "Modified properties", Columns: []string{"PROPERTY", "OLD", "NEW"}}
+		for _, p := range o.ModifiedProperties {
+			props.Rows = append(props.Rows, []output.Cell{{Text: p.Name}, {Text: valueText(p.OldValue), Style: output.Muted}, {Text: valueText(p.NewValue)}})
+		}
+		sections = append(sections, props)
+	}
+	return sections
+}
+
+// stateCell colors an outcome or step status.
+func stateCell(state string) output.Cell {
+	style := output.Plain
+	switch strings.ToLower(state) {
+	case "success", "succeeded", "active":
+		style = output.Success
+	case "warning", "entrylevelerrors", "paused":
+		style = output.Warning
+	case "failure", "failed", "quarantine":
+		style = output.Failure
+	case "pending", "notrun":
+		style = output.Pending
+	case "skipped":
+		style = output.Muted
+	}
+	return output.Cell{Text: state, Style: style}
+}
+
+func formatTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
+}
+
+func valueText(v *string) string {
+	if v == nil {
+		return "—"
+	}
+	return *v
+}
+
+// detailsText shows step details as key=value pairs in a stable order.
+func detailsText(d map[string]string) string {
+	if len(d) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+d[k])
+	}
+	return strings.Join(parts, " ")
+}
