@@ -12,13 +12,13 @@ const spBox = `{"id":"8783a342-f7a2-46fb-8243-3658cee556ce","appId":"11111111-11
 func TestResolveServicePrincipal(t *testing.T) {
 	ctx := context.Background()
 	svc, fg := newFakeGraph(t, map[string]fakeAnswer{
-		"GET servicePrincipals/8783a342-f7a2-46fb-8243-3658cee556ce": {200, spBox},
-		"GET servicePrincipals/22222222":                             {404, `{"error":{"code":"Request_ResourceNotFound","message":"nope"}}`},
-		"GET servicePrincipals?$filter=appId+eq+%2722222222":         {200, `{"value":[` + spBox + `]}`},
-		"GET servicePrincipals?$filter=displayName+eq+%27Box%27":     {200, `{"value":[` + spBox + `]}`},
-		"GET servicePrincipals?$filter=displayName+eq+%27Sales%27":   {200, `{"value":[]}`},
+		"GET servicePrincipals/8783a342-f7a2-46fb-8243-3658cee556ce":              {200, spBox},
+		"GET servicePrincipals/22222222":                                          {404, `{"error":{"code":"Request_ResourceNotFound","message":"nope"}}`},
+		"GET servicePrincipals?$filter=appId+eq+%2722222222":                      {200, `{"value":[` + spBox + `]}`},
+		"GET servicePrincipals?$filter=displayName+eq+%27Box%27":                  {200, `{"value":[` + spBox + `]}`},
+		"GET servicePrincipals?$filter=displayName+eq+%27Sales%27":                {200, `{"value":[]}`},
 		"GET servicePrincipals?$filter=startswith%28displayName%2C%27Sales%27%29": {200, `{"value":[{"id":"a","displayName":"Salesforce"},{"id":"b","displayName":"Salesforce Sandbox"}]}`},
-		"GET servicePrincipals?$filter=displayName+eq+%27O%27%27Brien%27":        {200, `{"value":[{"id":"c","displayName":"O'Brien"}]}`},
+		"GET servicePrincipals?$filter=displayName+eq+%27O%27%27Brien%27":         {200, `{"value":[{"id":"c","displayName":"O'Brien"}]}`},
 	})
 	sp, err := svc.ResolveServicePrincipal(ctx, "8783a342-f7a2-46fb-8243-3658cee556ce")
 	if err != nil || sp.DisplayName != "Box" {
