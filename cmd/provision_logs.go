@@ -1,0 +1,178 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/graph"
+	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
+)
+
+func init() {
+	provisionCommands = append(provisionCommands, func(f *Factory) *cobra.Command { return NewCmdLogs(f, nil) })
+}
+
+// LogsOptions are the inputs of `provision logs`.
+type LogsOptions struct {
+	SP       string
+	Job      string
+	Subject  string
+	ChangeID string
+	Status   string
+	Action   string
+	Since    time.Duration
+	Until    string
+	Top      int
+
+	Printer *output.Printer
+	Service *provision.Service
+	Now     func() time.Time
+}
+
+var (
+	logStatuses = []string{"success", "failure", "skipped", "warning"}
+	logActions  = []string{"create", "update", "delete", "disable", "stagedDelete", "other"}
+)
+
+// NewCmdLogs builds `provision logs`.
+func NewCmdLogs(f *Factory, runF func(context.Context, *LogsOptions) error) *cobra.Command {
+	opts := &LogsOptions{Now: time.Now}
+	c := &cobra.Command{
+		Use:   "logs [--sp SP] [--job JOB] [filters]",
+		Short: "List provisioning-log entries, newest first",
+		Long: `List entries of the provisioning logs (GET /auditLogs/provisioning), newest
+first, filtered on the server. Needs AuditLog.Read.All and Directory.Read.All.
+
+Each entry is shown as the same Outcome that poll and run print.`,
+		Example: `  $ provctl provision logs --sp Box --since 24h
+  $ provctl provision logs --sp Box --status failure -o json --jq '.[].reason'
+  $ provctl provision logs --change-id 0f8c1e2a-… --top 1`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Job != "" {
+				if err := graph.ValidateID("job id", opts.Job); err != nil {
+					return usageErr(err)
+				}
+			}
+			for flag, v := range map[string]string{"--subject": opts.Subject, "--change-id": opts.ChangeID} {
+				if v != "" {
+					if err := graph.ValidateID(flag, v); err != nil {
+						return usageErr(err)
+					}
+				}
+			}
+			if err := oneOf("--status", opts.Status, logStatuses); err != nil {
+				return err
+			}
+			if err := oneOf("--action", opts.Action, logActions); err != nil {
+				return err
+			}
+			if opts.Top < 1 || opts.Top > 500 {
+				return usageErr(fmt.Errorf("--top must be between 1 and 500, got %d", opts.Top))
+			}
+			if opts.Since < 0 {
+				return usageErr(fmt.Errorf("--since must be positive"))
+			}
+			if opts.Until != "" {
+				if _, err := time.Parse(time.RFC3339, opts.Until); err != nil {
+					return usageErr(fmt.Errorf("--until %q: use an RFC 3339 time such as 2026-11-28T10:00:00Z", opts.Until))
+				}
+			}
+			var err error
+			if opts.Printer, err = f.Printer(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(runContext(cmd), opts)
+			}
+			if opts.Service, err = f.Service(cmd, scopeAuditLog, scopeDirectory, scopeSyncRead); err != nil {
+				return err
+			}
+			return logsRun(runContext(cmd), opts)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&opts.SP, "sp", "", "service principal: object id, appId or display name")
+	fl.StringVar(&opts.Job, "job", "", "synchronization job id or template id (needs --sp for a template id)")
+	fl.StringVar(&opts.Subject, "subject", "", "object id of the source user or group")
+	fl.StringVar(&opts.ChangeID, "change-id", "", "change id of one provisioning request")
+	fl.StringVar(&opts.Status, "status", "", "success, failure, skipped or warning")
+	fl.StringVar(&opts.Action, "action", "", "create, update, delete, disable, stagedDelete or other")
+	fl.DurationVar(&opts.Since, "since", 0, "only entries newer than this, e.g. 24h")
+	fl.StringVar(&opts.Until, "until", "", "only entries older than this RFC 3339 time")
+	fl.IntVar(&opts.Top, "top", 50, "how many entries at most (1-500)")
+	_ = c.RegisterFlagCompletionFunc("status", fixedCompletion(logStatuses...))
+	_ = c.RegisterFlagCompletionFunc("action", fixedCompletion(logActions...))
+	return c
+}
+
+func oneOf(flag, v string, allowed []string) error {
+	if v == "" {
+		return nil
+	}
+	for _, a := range allowed {
+		if a == v {
+			return nil
+		}
+	}
+	return usageErr(fmt.Errorf("invalid %s %q: use one of %s", flag, v, strings.Join(allowed, ", ")))
+}
+
+func logsRun(ctx context.Context, opts *LogsOptions) error {
+	svc := opts.Service
+	q := provision.LogQuery{SubjectID: opts.Subject, ChangeID: opts.ChangeID, Status: opts.Status, Action: opts.Action, Until: opts.Until, Top: opts.Top, Limit: opts.Top}
+	if opts.Since > 0 {
+		q.Since = opts.Now().Add(-opts.Since).UTC().Format(time.RFC3339)
+	}
+	spID := ""
+	if opts.SP != "" {
+		sp, err := svc.ResolveServicePrincipal(ctx, opts.SP)
+		if err != nil {
+			return err
+		}
+		spID = sp.ID
+		q.ServicePrincipalID = sp.ID
+		if opts.Job != "" {
+			if q.JobID, err = svc.ResolveJob(ctx, sp.ID, opts.Job); err != nil {
+				return err
+			}
+		}
+	} else if opts.Job != "" {
+		q.JobID = opts.Job
+	}
+	entries, raws, err := svc.Logs(ctx, q)
+	if err != nil {
+		return err
+	}
+	outcomes := make([]*provision.Outcome, len(entries))
+	for i := range entries {
+		outcomes[i] = provision.FromLog(spID, &entries[i], json.RawMessage(raws[i]))
+	}
+	return opts.Printer.Print(outcomes, logsView(outcomes))
+}
+
+type logsView []*provision.Outcome
+
+func (v logsView) View() []output.Section {
+	s := output.Section{Columns: []string{"TIME", "STATE", "ACTION", "SUBJECT", "REASON", "CHANGE ID"}}
+	for _, o := range v {
+		subject, reason := "", ""
+		if o.Subject != nil {
+			subject = o.Subject.DisplayName
+			if subject == "" {
+				subject = o.Subject.ID
+			}
+		}
+		if o.Reason != nil {
+			reason = strings.Trim(o.Reason.Code+": "+o.Reason.Message, ": ")
+		}
+		s.Rows = append(s.Rows, []output.Cell{{Text: formatTime(o.StartedAt)}, stateCell(string(o.State)), {Text: o.Action}, {Text: subject}, {Text: reason}, {Text: o.ChangeID, Style: output.Muted}})
+	}
+	return []output.Section{s}
+}

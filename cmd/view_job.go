@@ -1,0 +1,145 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/provctl/provctl/internal/graph"
+	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
+)
+
+type jobListView []graph.SynchronizationJob
+
+func (v jobListView) View() []output.Section {
+	s := output.Section{Columns: []string{"ID", "TEMPLATE", "STATUS", "SCHEDULE", "LAST RUN", "LAST STATE"}}
+	for _, j := range v {
+		code, sched, last, state := "", "", "", ""
+		if j.Schedule != nil {
+			sched = strings.TrimSpace(string(j.Schedule.State) + " " + j.Schedule.Interval)
+		}
+		if st := j.Status; st != nil {
+			code = string(st.Code)
+			if e := st.LastExecution; e != nil {
+				last = graphTime(e.TimeEnded)
+				state = string(e.State)
+			}
+		}
+		s.Rows = append(s.Rows, []output.Cell{{Text: j.ID}, {Text: j.TemplateID, Style: output.Muted}, stateCell(code), {Text: sched}, {Text: last}, stateCell(state)})
+	}
+	return []output.Section{s}
+}
+
+type jobShowView struct{ j *graph.SynchronizationJob }
+
+func (v jobShowView) View() []output.Section {
+	j := v.j
+	main := output.Section{Fields: []output.Field{{Name: "Job", Value: output.Cell{Text: j.ID, Style: output.Bold}}, {Name: "Template", Value: output.Cell{Text: j.TemplateID}}}}
+	add := func(sec *output.Section, name, val string) {
+		if val != "" {
+			sec.Fields = append(sec.Fields, output.Field{Name: name, Value: output.Cell{Text: val}})
+		}
+	}
+	if sc := j.Schedule; sc != nil {
+		add(&main, "Schedule", strings.TrimSpace(string(sc.State)+", every "+interval(sc.Interval)))
+		add(&main, "Expires", graphTime(sc.Expiration))
+	}
+	st := j.Status
+	if st == nil {
+		return []output.Section{main}
+	}
+	main.Fields = append(main.Fields, output.Field{Name: "Status", Value: stateCell(string(st.Code))})
+	if st.CountSuccessiveCompleteFailures > 0 {
+		add(&main, "Failures in a row", fmt.Sprint(st.CountSuccessiveCompleteFailures))
+	}
+	add(&main, "Steady state first", graphTime(st.SteadyStateFirstAchievedTime))
+	add(&main, "Steady state last", graphTime(st.SteadyStateLastAchievedTime))
+	add(&main, "Troubleshooting", st.TroubleshootingURL)
+	sections := []output.Section{main}
+	if e := st.LastExecution; e != nil {
+		sections = append(sections, executionSection("Last execution", e))
+	}
+	if q := st.Quarantine; q != nil {
+		qs := output.Section{Title: "Quarantine"}
+		add(&qs, "Reason", string(q.Reason))
+		add(&qs, "Since", graphTime(q.CurrentBegan))
+		add(&qs, "Series began", graphTime(q.SeriesBegan))
+		if q.SeriesCount > 0 {
+			add(&qs, "Series count", fmt.Sprint(q.SeriesCount))
+		}
+		add(&qs, "Next attempt", graphTime(q.NextAttempt))
+		if q.Error != nil {
+			qs.Fields = append(qs.Fields, output.Field{Name: "Error", Value: output.Cell{Text: errorText(q.Error), Style: output.Failure}})
+		}
+		sections = append(sections, qs)
+	}
+	return sections
+}
+
+func executionSection(title string, e *graph.TaskExecution) output.Section {
+	s := output.Section{Title: title, Fields: []output.Field{{Name: "State", Value: stateCell(string(e.State))}}}
+	if t := graphTime(e.TimeBegan); t != "" {
+		s.Fields = append(s.Fields, output.Field{Name: "Began", Value: output.Cell{Text: t}})
+	}
+	if t := graphTime(e.TimeEnded); t != "" {
+		s.Fields = append(s.Fields, output.Field{Name: "Ended", Value: output.Cell{Text: t}})
+	}
+	s.Fields = append(s.Fields, output.Field{Name: "Counts", Value: output.Cell{Text: fmt.Sprintf("imported %d, exported %d, escrowed %d, entitled %d",
+		e.CountImported, e.CountExported, e.CountEscrowed, e.CountEntitled)}})
+	if e.Error != nil && e.Error.Code != "" && !strings.EqualFold(e.Error.Code, "None") {
+		s.Fields = append(s.Fields, output.Field{Name: "Error", Value: output.Cell{Text: errorText(e.Error), Style: output.Failure}})
+	}
+	return s
+}
+
+func errorText(e *graph.SyncError) string {
+	t := strings.Trim(e.Code+": "+e.Message, ": ")
+	if e.TenantActionable {
+		t += " (you can fix this)"
+	}
+	return t
+}
+
+func graphTime(t graph.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// interval shows an ISO 8601 duration; TimeSpan.MaxValue means "never".
+func interval(iso string) string {
+	if strings.HasPrefix(iso, "P10675199D") {
+		return "never (disabled)"
+	}
+	return iso
+}
+
+type rulesView []provision.Rule
+
+func (v rulesView) View() []output.Section {
+	s := output.Section{Columns: []string{"RULE ID", "NAME", "SOURCE → TARGET", "OBJECTS"}}
+	for _, r := range v {
+		var objs []string
+		for _, m := range r.ObjectMappings {
+			objs = append(objs, m.SourceObjectName+" → "+m.TargetObjectName)
+		}
+		s.Rows = append(s.Rows, []output.Cell{{Text: r.ID, Style: output.Bold}, {Text: r.Name}, {Text: r.SourceDirectoryName + " → " + r.TargetDirectoryName}, {Text: strings.Join(objs, ", ")}})
+	}
+	return []output.Section{s}
+}
+
+type jobActionView struct{ r JobActionResult }
+
+func (v jobActionView) View() []output.Section {
+	s := output.Section{Fields: []output.Field{
+		{Name: "Job", Value: output.Cell{Text: v.r.JobID}},
+		{Name: "Action", Value: output.Cell{Text: v.r.Action, Style: output.Bold}},
+		{Name: "Status", Value: output.Cell{Text: v.r.Status, Style: output.Success}},
+	}}
+	if v.r.ResetScope != "" {
+		s.Fields = append(s.Fields, output.Field{Name: "Reset scope", Value: output.Cell{Text: v.r.ResetScope}})
+	}
+	return []output.Section{s}
+}

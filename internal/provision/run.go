@@ -1,0 +1,139 @@
+package provision
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/provctl/provctl/internal/graph"
+)
+
+// MaxGroupMembers is how many --member a group request may carry.
+const MaxGroupMembers = 5
+
+// Pacing keeps provisionOnDemand within Graph's documented limit of 5
+// requests per 10 seconds, so several subjects never draw a 429.
+type Pacing struct {
+	Limit  int
+	Window time.Duration
+	mu     sync.Mutex
+	sent   []time.Time
+	// now and sleep are replaced in tests.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+}
+
+// DefaultPacing is Graph's documented provisionOnDemand limit.
+func DefaultPacing() *Pacing { return &Pacing{Limit: 5, Window: 10 * time.Second} }
+
+// Wait blocks until one more request fits in the window, then records it.
+func (p *Pacing) Wait(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	now, sleep := p.now, p.sleep
+	if now == nil {
+		now = time.Now
+	}
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		t := now()
+		cut := 0
+		for cut < len(p.sent) && t.Sub(p.sent[cut]) >= p.Window {
+			cut++
+		}
+		p.sent = p.sent[cut:]
+		if len(p.sent) < p.Limit {
+			p.sent = append(p.sent, t)
+			return nil
+		}
+		if err := sleep(ctx, p.Window-t.Sub(p.sent[0])); err != nil {
+			return err
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// RunSubject is one provisionOnDemand subject, already resolved to ids.
+type RunSubject struct {
+	ID          string
+	DisplayName string
+	Type        string   // "User" or "Group"
+	MemberIDs   []string // group members (at most MaxGroupMembers)
+}
+
+// ProvisionOnDemand provisions one subject now and returns its Outcome.
+func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Outcome, error) {
+	for kind, id := range map[string]string{"service principal id": spID, "job id": jobID, "subject id": subj.ID} {
+		if err := checkID(kind, id); err != nil {
+			return nil, err
+		}
+	}
+	if ruleID == "" || len(ruleID) > graph.MaxIDLength {
+		return nil, usagef("invalid rule id %q", ruleID)
+	}
+	if len(subj.MemberIDs) > MaxGroupMembers {
+		return nil, usagef("at most %d --member per request, got %d", MaxGroupMembers, len(subj.MemberIDs))
+	}
+	body := graph.OnDemandRequest{Parameters: []graph.OnDemandParameters{{
+		RuleID:   ruleID,
+		Subjects: []graph.OnDemandSubject{subjectBody(subj)},
+	}}}
+	if err := pace.Wait(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodPost, Path: syncPath(spID, "jobs", jobID, "provisionOnDemand"), Body: body})
+	if err != nil {
+		return nil, fmt.Errorf("provision %s on demand: %w", subj.DisplayName, err)
+	}
+	var pair graph.StringKeyStringValuePair
+	if err := json.Unmarshal(resp.Body, &pair); err != nil {
+		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
+	}
+	ans, err := graph.DecodeOnDemand(pair)
+	if err != nil {
+		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
+	}
+	o := FromOnDemand(spID, jobID, ans, resp.Body)
+	if o.Subject == nil {
+		o.Subject = &Subject{}
+	}
+	if o.Subject.ID == "" {
+		o.Subject.ID = subj.ID
+	}
+	if o.Subject.DisplayName == "" {
+		o.Subject.DisplayName = subj.DisplayName
+	}
+	if o.Subject.Type == "" {
+		o.Subject.Type = subj.Type
+	}
+	return o, nil
+}
+
+func subjectBody(subj RunSubject) graph.OnDemandSubject {
+	out := graph.OnDemandSubject{ObjectID: subj.ID, ObjectTypeName: subj.Type}
+	if len(subj.MemberIDs) > 0 {
+		out.Links = &graph.OnDemandLinks{}
+		for _, m := range subj.MemberIDs {
+			out.Links.Members = append(out.Links.Members, graph.OnDemandSubject{ObjectID: m, ObjectTypeName: "User"})
+		}
+	}
+	return out
+}
