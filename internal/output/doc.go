@@ -1,0 +1,13 @@
+// Package output is the one place that writes data for people and scripts.
+//
+// Data goes to stdout as JSON, YAML (made from the JSON encoding, so field
+// names are identical), the results of a --jq filter, or a table built from a
+// [Viewer]. Tables are rendered for a terminal (color, aligned columns cut to
+// the width) or, when stdout is not a terminal, plainly: tab-separated, no
+// color, nothing cut. Every string a table view shows passes through
+// [Sanitize], so control characters that came from Graph cannot drive the
+// terminal.
+//
+// Messages for people (warnings, errors, progress) go to stderr through
+// [Streams.Warnf], [Streams.Errorf] and [NewProgress]; stdout carries only data.
+package output

@@ -1,0 +1,142 @@
+package output
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+type jqSample struct {
+	Name  string         `json:"name"`
+	Big   uint64         `json:"big"`
+	Ratio float64        `json:"ratio"`
+	HTML  string         `json:"html"`
+	Evil  string         `json:"evil"`
+	Items []jqSampleItem `json:"items"`
+}
+
+type jqSampleItem struct {
+	ID    string `json:"id"`
+	Count int    `json:"count"`
+}
+
+var jqData = jqSample{
+	Name:  "Box",
+	Big:   12345678901234567890,
+	Ratio: 1.5,
+	HTML:  "<b>&</b>",
+	Evil:  "x\x1b[2J\ny\u202e",
+	Items: []jqSampleItem{{ID: "a", Count: 1}, {ID: "b", Count: 2}},
+}
+
+func TestJQ(t *testing.T) {
+	tests := []struct {
+		name   string
+		format Format
+		tty    bool
+		expr   string
+		want   string
+	}{
+		{"field, raw string", JSON, false, ".name", "Box\n"},
+		{"iterate", JSON, false, ".items[]", "{\n  \"count\": 1,\n  \"id\": \"a\"\n}\n{\n  \"count\": 2,\n  \"id\": \"b\"\n}\n"}, // gojq sorts keys
+		{"iterate fields", JSON, false, ".items[].id", "a\nb\n"},
+		{"numbers", JSON, false, ".items[].count", "1\n2\n"},
+		{"big int not floated", JSON, false, ".big", "12345678901234567890\n"},
+		{"big int arithmetic", JSON, false, ".big + 1", "12345678901234567891\n"},
+		{"big int inside object", JSON, false, "{big}", "{\n  \"big\": 12345678901234567890\n}\n"},
+		{"float", JSON, false, ".ratio", "1.5\n"},
+		{"no HTML escaping", JSON, false, "[.html]", "[\n  \"<b>&</b>\"\n]\n"},
+		{"empty", JSON, false, "empty", ""},
+		{"halt", JSON, false, "halt", ""},
+		{"null", JSON, false, ".missing", "null\n"},
+		{"table means JSON input", Table, false, ".items | length", "2\n"},
+		{"yaml results", YAML, false, ".items[0]", "count: 1\nid: a\n"},
+		{"yaml documents", YAML, false, ".items[]", "count: 1\nid: a\n---\ncount: 2\nid: b\n"},
+		{"yaml raw string", YAML, false, ".name", "Box\n"},
+		{"pipe gets raw bytes", JSON, false, ".evil", "x\x1b[2J\ny\u202e\n"},
+		{"terminal gets sanitized string", JSON, true, ".evil", "x\\x1b[2J\ny\n"},
+		{"terminal JSON escapes bidi", JSON, true, "[.evil]", "[\n  \"x\\u001b[2J\\ny\\u202e\"\n]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, out, _ := Test()
+			s.StdoutTTY = tt.tty
+			p, err := NewPrinter(s, tt.format, tt.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Print(jqData, sampleView{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tt.want {
+				t.Errorf("--jq %s:\ngot  %q\nwant %q", tt.expr, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJQBadExpression(t *testing.T) {
+	for _, expr := range []string{".[", "nosuchfunction(1)", "$undefined"} {
+		s, _, _ := Test()
+		_, err := NewPrinter(s, JSON, expr)
+		if err == nil || !strings.Contains(err.Error(), "invalid --jq expression "+strconv.Quote(expr)) {
+			t.Errorf("NewPrinter(--jq %s) error = %v", expr, err)
+		}
+	}
+}
+
+func TestJQRuntimeError(t *testing.T) {
+	tests := []struct{ expr, want string }{
+		{".name | tonumber", "tonumber"},
+		{`error("boom")`, "boom"},
+		{`"ok", error("late")`, "late"},
+		{".items + 1", "cannot add"},
+	}
+	for _, tt := range tests {
+		s, out, _ := Test()
+		p, err := NewPrinter(s, JSON, tt.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = p.Print(jqData, nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), strconv.Quote(tt.expr)) {
+			t.Errorf("--jq %s: error = %v, want it to name the expression and %q", tt.expr, err, tt.want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("--jq %s: wrote %q despite the error", tt.expr, out)
+		}
+	}
+}
+
+func TestJQCancelled(t *testing.T) {
+	s, out, _ := Test()
+	p, err := NewPrinter(s, JSON, "last(range(1e15))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	err = p.PrintContext(ctx, jqData, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error = %v, want deadline exceeded", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("wrote %q", out)
+	}
+}
+
+func TestJQPrinterLiteral(t *testing.T) {
+	// A Printer built without NewPrinter compiles its expression on first use.
+	s, out, _ := Test()
+	p := &Printer{Streams: s, Format: JSON, JQ: ".name"}
+	if err := p.Print(jqData, nil); err != nil || out.String() != "Box\n" {
+		t.Errorf("stdout = %q, err = %v", out, err)
+	}
+	p = &Printer{Streams: s, Format: JSON, JQ: ".["}
+	if err := p.Print(jqData, nil); err == nil {
+		t.Error("bad expression: want error")
+	}
+}
