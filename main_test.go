@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/provctl/provctl/cmd"
+	"github.com/provctl/provctl/internal/emulator"
+)
+
+// TestMain lets testscript run provctl's real main as the "provctl" command.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"provctl": func() { os.Exit(cmd.Execute()) },
+	})
+}
+
+// TestScripts runs the end-to-end tests in testdata/script against a fresh
+// emulator per script (started with the `emulator` command).
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("PROVCTL_CONFIG_DIR", filepath.Join(env.WorkDir, "config"))
+			env.Setenv("NO_COLOR", "")
+			env.Setenv("MSAL_FORCE_REGION", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"emulator": cmdEmulator,
+			"emuctl":   cmdEmuctl,
+			"sleep":    cmdSleep,
+			"exits":    cmdExits,
+		},
+	})
+}
+
+// cmdEmulator starts an in-process emulator for this script and exports
+// its env file's variables: emulator [--auto-approve D] [--token-lifetime D]
+func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! emulator")
+	}
+	opts := emulator.Options{Addr: "127.0.0.1:0", Dir: ts.MkAbs("emu"), EnvFile: ts.MkAbs("emu/env")}
+	for i := 0; i < len(args); i++ {
+		if i+1 >= len(args) {
+			ts.Fatalf("emulator: %s needs a value", args[i])
+		}
+		d, err := time.ParseDuration(args[i+1])
+		ts.Check(err)
+		switch args[i] {
+		case "--auto-approve":
+			opts.AutoApprove = d
+		case "--token-lifetime":
+			opts.TokenLifetime = d
+		default:
+			ts.Fatalf("emulator: unknown flag %s", args[i])
+		}
+		i++
+	}
+	ts.Check(os.MkdirAll(opts.Dir, 0o700))
+	srv, err := emulator.Start(opts)
+	ts.Check(err)
+	ts.Defer(func() { _ = srv.Close() })
+	f, err := os.Open(opts.EnvFile)
+	ts.Check(err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimPrefix(sc.Text(), "export ")
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ts.Setenv(k, strings.Trim(v, "'"))
+	}
+}
+
+// cmdEmuctl calls the emulator's control API: emuctl METHOD PATH [JSON].
+// The answer goes to stdout; a non-2xx status fails unless negated.
+func cmdEmuctl(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: emuctl METHOD PATH [JSON]")
+	}
+	pool := x509.NewCertPool()
+	pem, err := os.ReadFile(ts.Getenv("PROVCTL_CA_FILE"))
+	ts.Check(err)
+	pool.AppendCertsFromPEM(pem)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	var body io.Reader
+	if len(args) > 2 {
+		body = strings.NewReader(strings.Join(args[2:], " "))
+	}
+	req, err := http.NewRequest(args[0], ts.Getenv("PROVCTL_EMULATOR_URL")+args[1], body)
+	ts.Check(err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	fmt.Fprintf(ts.Stdout(), "%s\n", bytes.TrimSpace(data))
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if ok == neg {
+		ts.Fatalf("emuctl %s %s: status %d: %s", args[0], args[1], resp.StatusCode, data)
+	}
+}
+
+// cmdSleep waits: sleep 1s
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
+}
+
+// cmdExits runs a command and checks its exit code: exits 3 provctl ...
+// Its stdout and stderr are kept for the stdout/stderr commands.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Logf("stdout:\n%s\nstderr:\n%s", ts.ReadFile("stdout"), ts.ReadFile("stderr"))
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
