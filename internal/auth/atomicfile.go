@@ -1,0 +1,78 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ensureConfigDir creates dir with mode 0700. An existing directory that
+// other users can enter is only warned about: it may be one the user chose
+// on purpose, and the files in it are 0600 anyway.
+func ensureConfigDir(cfg Config) error {
+	if cfg.ConfigDir == "" {
+		return &Error{Err: fmt.Errorf("no config directory to keep the sign-in in: set PROVCTL_CONFIG_DIR")}
+	}
+	if err := os.MkdirAll(cfg.ConfigDir, 0o700); err != nil {
+		return fmt.Errorf("creating config directory: %w", err)
+	}
+	st, err := os.Stat(cfg.ConfigDir)
+	if err != nil {
+		return fmt.Errorf("config directory: %w", err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		cfg.warn(fmt.Sprintf("warning: config directory %s is accessible by other users (mode %04o); run `chmod 700 %s`", cfg.ConfigDir, st.Mode().Perm(), cfg.ConfigDir))
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data, mode 0600: a temp file in the
+// same directory is written, fsynced and renamed over path, so a reader (or
+// a crash) sees either the old or the new content, never a torn file.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // CreateTemp uses 0600
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// Persist the rename itself; best effort (not all filesystems allow it).
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// removeIfExists deletes path; a missing file is not an error.
+func removeIfExists(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}

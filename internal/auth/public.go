@@ -1,0 +1,158 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+)
+
+// publicSource gives delegated tokens silently from the cached `provctl
+// login`: a cached access token, or one redeemed with the cached refresh
+// token. It never starts a device-code flow, so scripts never hang on a
+// prompt.
+type publicSource struct {
+	cfg       Config
+	requested []string // as given to NewTokenSource; nil = the login scopes
+	cache     *fileCache
+
+	mu       sync.Mutex // serializes Token: one refresh at a time
+	ready    bool
+	client   public.Client
+	account  public.Account
+	acct     *Account
+	clientID string
+	tenant   string
+	scopes   []string // as sent to the authority
+	last     string   // last token handed out, evicted on refresh
+}
+
+func newPublicSource(cfg Config, scopes []string) *publicSource {
+	return &publicSource{cfg: cfg, requested: scopes, cache: newFileCache(cfg)}
+}
+
+// Token returns a cached or silently refreshed token; refresh=true evicts
+// the last token first so a new one is redeemed with the refresh token.
+func (s *publicSource) Token(ctx context.Context, refresh bool) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, err := s.acquire(ctx, refresh)
+	if err != nil {
+		return "", err
+	}
+	return res.AccessToken, nil
+}
+
+func (s *publicSource) acquire(ctx context.Context, refresh bool) (public.AuthResult, error) {
+	if err := s.init(ctx); err != nil {
+		return public.AuthResult{}, err
+	}
+	if refresh {
+		defer s.cache.evict(s.last)()
+	}
+	res, err := s.client.AcquireTokenSilent(ctx, s.scopes, public.WithSilentAccount(s.account))
+	if err != nil {
+		if uerr := s.cache.unreadable(); uerr != nil {
+			return public.AuthResult{}, uerr
+		}
+		return public.AuthResult{}, publicError(ctx, err)
+	}
+	s.last = res.AccessToken
+	return res, nil
+}
+
+// init finds the remembered account and builds the MSAL client for it.
+// Tenant and client id not given in cfg come from the login, so a login
+// with --tenant keeps applying to later commands.
+func (s *publicSource) init(ctx context.Context) error {
+	if s.ready {
+		return nil
+	}
+	acct, err := loadAccount(s.cfg)
+	if err != nil {
+		return err
+	}
+	if acct == nil {
+		return &Error{Err: ErrNotSignedIn}
+	}
+	clientID := firstNonEmpty(s.cfg.ClientID, acct.ClientID, DefaultClientID)
+	tenant := firstNonEmpty(s.cfg.Tenant, acct.Tenant, defaultTenant)
+	if !strings.EqualFold(acct.AuthorityHost, s.cfg.AuthorityHost) {
+		return notSignedIn(fmt.Sprintf("signed in at %s, not at %s: run `provctl login` for this cloud", acct.AuthorityHost, s.cfg.AuthorityHost))
+	}
+	if !strings.EqualFold(clientID, acct.ClientID) {
+		return notSignedIn(fmt.Sprintf("signed in with client id %s, not %s: run `provctl login --client-id %s`", acct.ClientID, clientID, clientID))
+	}
+	client, err := newPublicClient(s.cfg, clientID, tenant, s.cache)
+	if err != nil {
+		return err
+	}
+	accounts, err := client.Accounts(ctx)
+	if uerr := s.cache.unreadable(); uerr != nil {
+		return uerr
+	}
+	if err != nil {
+		return publicError(ctx, err)
+	}
+	var found *public.Account
+	for i := range accounts {
+		if accounts[i].HomeAccountID == acct.HomeAccountID && (acct.Environment == "" || strings.EqualFold(accounts[i].Environment, acct.Environment)) {
+			found = &accounts[i]
+			break
+		}
+	}
+	if found == nil {
+		return notSignedIn(msgSignInExpired)
+	}
+	scopes := delegatedScopes(s.cfg.GraphURL, s.requested)
+	if len(s.requested) == 0 && len(acct.Scopes) > 0 {
+		scopes = acct.Scopes // what was consented at login
+	}
+	s.client, s.account, s.acct = client, *found, acct
+	s.clientID, s.tenant, s.scopes = clientID, tenant, scopes
+	s.ready = true
+	return nil
+}
+
+// status describes the cached sign-in, refreshing the token if needed.
+func (s *publicSource) status(ctx context.Context) (*StatusInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, err := s.acquire(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return &StatusInfo{
+		Mode:          ModeDeviceCode,
+		Account:       firstNonEmpty(res.Account.PreferredUsername, s.acct.Username),
+		Tenant:        firstNonEmpty(s.acct.TenantID, s.tenant),
+		Cloud:         s.cfg.Cloud,
+		ClientID:      s.clientID,
+		AuthorityHost: s.cfg.AuthorityHost,
+		ExpiresOn:     res.ExpiresOn,
+		Scopes:        withoutOIDC(res.GrantedScopes),
+		CacheFile:     s.cache.path,
+	}, nil
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// withoutOIDC drops the sign-in scopes MSAL adds, leaving Graph permissions.
+func withoutOIDC(scopes []string) []string {
+	out := []string{}
+	for _, s := range scopes {
+		if !oidcScopes[strings.ToLower(s)] && s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
