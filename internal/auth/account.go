@@ -44,7 +44,7 @@ func loadAccount(cfg Config) (*Account, error) {
 		err = errors.New("no account id")
 	}
 	if err != nil {
-		cfg.warn(fmt.Sprintf("warning: ignoring %s: it is unreadable (%s)", path, describeFileError(err)))
+		cfg.warn(fmt.Sprintf("ignoring %s: it is unreadable (%s)", path, describeFileError(err)))
 		return nil, notSignedIn(fmt.Sprintf("the sign-in record at %s is unreadable (%s): run `provctl login` to sign in again", path, describeFileError(err)))
 	}
 	return &a, nil

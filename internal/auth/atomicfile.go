@@ -23,7 +23,7 @@ func ensureConfigDir(cfg Config) error {
 		return fmt.Errorf("config directory: %w", err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		cfg.warn(fmt.Sprintf("warning: config directory %s is accessible by other users (mode %04o); run `chmod 700 %s`", cfg.ConfigDir, st.Mode().Perm(), cfg.ConfigDir))
+		cfg.warn(fmt.Sprintf("config directory %s is accessible by other users (mode %04o); run `chmod 700 %s`", cfg.ConfigDir, st.Mode().Perm(), cfg.ConfigDir))
 	}
 	return nil
 }

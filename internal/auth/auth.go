@@ -17,9 +17,9 @@ import (
 // Config is everything auth needs, resolved by cmd from flags, environment
 // and config file. Env is consulted for secrets that never come from flags.
 //
-// Empty Tenant and ClientID mean "not given": public-client commands then
-// reuse the tenant and client id remembered by `provctl login`, and fall back
-// to "organizations" and DefaultClientID. Empty AuthorityHost/GraphURL are
+// For silent (device-code mode) tokens, Tenant and ClientID that are empty
+// or the defaults ("organizations", DefaultClientID) mean "not given": the
+// tenant and client id remembered by `provctl login` are used. Empty AuthorityHost/GraphURL are
 // taken from Cloud (default global).
 type Config struct {
 	Tenant        string // tenant id or domain; default "organizations"
@@ -30,7 +30,7 @@ type Config struct {
 	ConfigDir     string // holds the token cache and account.json
 	HTTPClient    *http.Client
 	Env           func(string) string // os.Getenv in production; nil = empty environment
-	Warn          func(msg string)    // optional: non-fatal problems (cache, permissions) for stderr
+	Warn          func(msg string)    // optional: non-fatal problems (cache, permissions) for stderr; msg has no "warning:" prefix
 }
 
 // DefaultClientID is the public "Microsoft Graph Command Line Tools" app.

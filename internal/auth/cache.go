@@ -179,7 +179,7 @@ func (c *fileCache) setProblem(err error) {
 	c.problem = err
 	if err != nil && !c.warned && c.warn != nil {
 		c.warned = true
-		c.warn(fmt.Sprintf("warning: ignoring the token cache %s: it is unreadable (%s); run `provctl login` to replace it", c.path, describeFileError(err)))
+		c.warn(fmt.Sprintf("ignoring the token cache %s: it is unreadable (%s); run `provctl login` to replace it", c.path, describeFileError(err)))
 	}
 }
 

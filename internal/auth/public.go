@@ -64,8 +64,11 @@ func (s *publicSource) acquire(ctx context.Context, refresh bool) (public.AuthRe
 }
 
 // init finds the remembered account and builds the MSAL client for it.
-// Tenant and client id not given in cfg come from the login, so a login
-// with --tenant keeps applying to later commands.
+// Tenant and client id not given in cfg (empty, or the defaults
+// "organizations" and DefaultClientID, which cmd fills in) come from the
+// login: a login with --tenant keeps applying to later commands, which
+// matters for guest admins, whom "organizations" would send to their home
+// tenant.
 func (s *publicSource) init(ctx context.Context) error {
 	if s.ready {
 		return nil
@@ -77,8 +80,8 @@ func (s *publicSource) init(ctx context.Context) error {
 	if acct == nil {
 		return &Error{Err: ErrNotSignedIn}
 	}
-	clientID := firstNonEmpty(s.cfg.ClientID, acct.ClientID, DefaultClientID)
-	tenant := firstNonEmpty(s.cfg.Tenant, acct.Tenant, defaultTenant)
+	clientID := firstNonEmpty(notDefault(s.cfg.ClientID, DefaultClientID), acct.ClientID, DefaultClientID)
+	tenant := firstNonEmpty(notDefault(s.cfg.Tenant, defaultTenant), acct.Tenant, defaultTenant)
 	if !strings.EqualFold(acct.AuthorityHost, s.cfg.AuthorityHost) {
 		return notSignedIn(fmt.Sprintf("signed in at %s, not at %s: run `provctl login` for this cloud", acct.AuthorityHost, s.cfg.AuthorityHost))
 	}
@@ -135,6 +138,14 @@ func (s *publicSource) status(ctx context.Context) (*StatusInfo, error) {
 		Scopes:        withoutOIDC(res.GrantedScopes),
 		CacheFile:     s.cache.path,
 	}, nil
+}
+
+// notDefault returns v, or "" when v is the default def.
+func notDefault(v, def string) string {
+	if strings.EqualFold(v, def) {
+		return ""
+	}
+	return v
 }
 
 func firstNonEmpty(vals ...string) string {

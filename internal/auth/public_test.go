@@ -425,3 +425,22 @@ func TestLoginWithScopeFlag(t *testing.T) {
 		t.Error("silent call for the login scopes went to the network")
 	}
 }
+
+func TestLaterCommandsKeepTheLoginTenantAndClient(t *testing.T) {
+	t.Parallel()
+	fa := newFakeAuthority(t)
+	cfg := fa.config(t, nil)
+	cfg.Tenant, cfg.ClientID = "fabrikam.example", "0a1b2c3d-aaaa-bbbb-cccc-0000000000c1"
+	login(t, cfg)
+	// cmd fills the defaults when nothing is configured.
+	later := cfg
+	later.Tenant, later.ClientID = "organizations", DefaultClientID
+	token(t, later, false)
+	if fa.count("refresh_token") != 0 {
+		t.Error("defaults did not reuse the login's tenant and client id (cache miss)")
+	}
+	info, err := Status(testCtx(t), later)
+	if err != nil || info.ClientID != cfg.ClientID {
+		t.Errorf("status = %+v, %v", info, err)
+	}
+}
