@@ -1,0 +1,97 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/emulator"
+)
+
+// emulatorOptions are the flags of `provctl emulator`.
+type emulatorOptions struct {
+	emulator.Options
+	Quiet bool
+}
+
+// NewCmdEmulator builds `provctl emulator`: a local Microsoft Graph and
+// Entra ID for trying provctl and testing scripts offline.
+func NewCmdEmulator() *cobra.Command {
+	var opts emulatorOptions
+	cmd := &cobra.Command{
+		Use:   "emulator",
+		Short: "Run a local Microsoft Graph and Entra ID for trying and testing offline",
+		Long: `Run an in-memory Microsoft Graph and Entra ID over TLS on this machine.
+
+It serves what provctl uses: sign-in (device code, refresh, client secret,
+certificate and federated credentials), service principals, synchronization
+jobs and their schema, job start/pause/restart, provisionOnDemand, the
+apply. outcome resource and provisioning logs. It is seeded with a tenant
+(Contoso) whose Box job succeeds, Salesforce Sandbox job is quarantined and
+Slack job skips, so every command has something real to act on.
+
+--env-file writes the variables that point provctl at the emulator (Graph URL,
+authority, tenant, CA file, a ready token and an app registration); source it
+in another shell. Device codes are approved on the page at /devicelogin, or
+automatically with --auto-approve. Tests steer it through /_emulator/ (faults,
+outcomes, token expiry): see docs/emulator.md.
+
+It runs until interrupted (Ctrl-C or SIGTERM).`,
+		Example: `  $ provctl emulator --env-file /tmp/emu.env
+  $ . /tmp/emu.env && PROVCTL_ACCESS_TOKEN=$PROVCTL_EMULATOR_TOKEN provctl sp list
+  $ provctl emulator --addr 127.0.0.1:0 --env-file /tmp/emu.env --auto-approve 2s
+  $ provctl emulator --tenant-file ./tenant.json --token-lifetime 5m`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			return runEmulator(ctx, opts, cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
+	f.StringVar(&opts.EnvFile, "env-file", "", "write `export` lines for a shell to this file (mode 0600)")
+	f.StringVar(&opts.TenantFile, "tenant-file", "", "JSON tenant seed replacing the built-in tenant")
+	f.DurationVar(&opts.AutoApprove, "auto-approve", 0, "approve device codes automatically after this delay (0: use /devicelogin)")
+	f.DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens")
+	f.StringVar(&opts.Dir, "dir", "", "directory for ca.pem and the app certificate (default: the env file's directory, else a temporary one)")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not log each request on stderr")
+	return cmd
+}
+
+// runEmulator serves until ctx ends or SIGINT/SIGTERM arrives, then closes.
+func runEmulator(ctx context.Context, opts emulatorOptions, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if !opts.Quiet {
+		opts.Log = stderr
+	}
+	srv, err := emulator.Start(opts.Options)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "provctl emulator: Microsoft Graph and Entra ID at %s\n", srv.URL())
+	fmt.Fprintf(stderr, "  CA certificate: %s\n", srv.CAFile())
+	if opts.EnvFile != "" {
+		fmt.Fprintf(stderr, "  environment:    source %s\n", opts.EnvFile)
+	} else {
+		fmt.Fprintln(stderr, "  environment:    run with --env-file F, then source F")
+	}
+	if opts.AutoApprove > 0 {
+		fmt.Fprintf(stderr, "  sign-in:        device codes are approved after %s\n", opts.AutoApprove)
+	} else {
+		fmt.Fprintf(stderr, "  sign-in:        approve device codes at %s/devicelogin\n", srv.URL())
+	}
+	fmt.Fprintln(stderr, "Press Ctrl-C to stop.")
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "provctl emulator: stopping")
+	return srv.Close()
+}

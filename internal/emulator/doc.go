@@ -1,0 +1,18 @@
+// Package emulator is a local, in-memory Microsoft Graph and Microsoft Entra ID
+// served over TLS: "the other side" of provctl.
+//
+// It answers the Entra endpoints MSAL Go needs (OpenID discovery, device
+// code, token with the device_code, refresh_token and client_credentials
+// grants) and the Graph endpoints provctl uses (service principals,
+// synchronization jobs and their schema, job control, provisionOnDemand, the
+// draft "apply." outcome resource, users, groups and provisioning logs).
+//
+// Responses are written from Microsoft's documented wire shapes, never from
+// provctl's own structs: the package deliberately imports no other provctl
+// package, so a wrong JSON tag on the client side fails a test instead of
+// being mirrored here.
+//
+// A control API under /_emulator/ (loopback only, no authentication) lets
+// tests inject faults, inspect the requests that were made, steer outcomes and
+// expire or revoke tokens. docs/emulator.md describes everything it serves.
+package emulator

@@ -1,0 +1,185 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+)
+
+var userFilter = filterFields{
+	"id":                {"eq"},
+	"userprincipalname": {"eq", "startswith"},
+	"displayname":       {"eq", "startswith"},
+	"mail":              {"eq", "startswith"},
+}
+
+var groupFilter = filterFields{
+	"id":           {"eq"},
+	"displayname":  {"eq", "startswith"},
+	"mailnickname": {"eq", "startswith"},
+}
+
+// userJSON is a user resource with Graph's default properties.
+func userJSON(u *tenantUser) map[string]any {
+	return map[string]any{
+		"id":                u.ID,
+		"businessPhones":    []string{},
+		"displayName":       u.DisplayName,
+		"givenName":         nullable(u.GivenName),
+		"jobTitle":          nullable(u.JobTitle),
+		"mail":              nullable(u.Mail),
+		"mobilePhone":       nil,
+		"officeLocation":    nil,
+		"preferredLanguage": "en-US",
+		"surname":           nullable(u.Surname),
+		"userPrincipalName": u.UserPrincipalName,
+	}
+}
+
+func groupJSON(g *tenantGroup) map[string]any {
+	return map[string]any{
+		"id":              g.ID,
+		"deletedDateTime": nil,
+		"description":     nullable(g.Description),
+		"displayName":     g.DisplayName,
+		"groupTypes":      []string{},
+		"mail":            nil,
+		"mailEnabled":     false,
+		"mailNickname":    g.MailNick,
+		"securityEnabled": true,
+	}
+}
+
+// nullable renders "" as JSON null, as Graph does for unset properties.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (g *graphReq) notFoundObject(id string) {
+	g.fail(http.StatusNotFound, "Request_ResourceNotFound",
+		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id))
+}
+
+func (g *graphReq) listUsers() {
+	d := g.s.dir
+	d.mu.Lock()
+	var all []map[string]any
+	for _, u := range d.users {
+		all = append(all, userJSON(u))
+	}
+	d.mu.Unlock()
+	g.listDirectoryObjects(all, userJSON(&tenantUser{}), userFilter, "user", "users")
+}
+
+func (g *graphReq) listGroups() {
+	d := g.s.dir
+	d.mu.Lock()
+	var all []map[string]any
+	for _, grp := range d.groups {
+		all = append(all, groupJSON(grp))
+	}
+	d.mu.Unlock()
+	g.listDirectoryObjects(all, groupJSON(&tenantGroup{}), groupFilter, "group", "groups")
+}
+
+// listDirectoryObjects filters, projects and pages a directory collection.
+func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]any, allowed filterFields, typeName, entitySet string) {
+	resource := string(typeName[0]-'a'+'A') + typeName[1:]
+	filter, ok := g.parseFilterFor(allowed, resource, "Request_UnsupportedQuery")
+	if !ok {
+		return
+	}
+	page, ok := g.pageParams(100, 999)
+	if !ok {
+		return
+	}
+	fields, ok := g.selectFields(sample, typeName)
+	if !ok {
+		return
+	}
+	items := []map[string]any{}
+	for _, item := range all {
+		if filter == nil || filter.eval(mapGetter(item)) {
+			items = append(items, project(item, fields))
+		}
+	}
+	g.writePage(items, page, selectContext(entitySet, fields))
+}
+
+// getUser answers users/{id | userPrincipalName}.
+func (g *graphReq) getUser(key string) {
+	d := g.s.dir
+	d.mu.Lock()
+	u := d.findUser(key)
+	d.mu.Unlock()
+	if u == nil {
+		g.notFoundObject(key)
+		return
+	}
+	g.writeEntity(userJSON(u), "user", "users")
+}
+
+// getMe answers /me for delegated tokens.
+func (g *graphReq) getMe() {
+	if !g.caller.delegated {
+		g.fail(http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow.")
+		return
+	}
+	g.getUser(g.caller.oid)
+}
+
+func (g *graphReq) getGroup(id string) {
+	d := g.s.dir
+	d.mu.Lock()
+	grp := d.findGroup(id)
+	d.mu.Unlock()
+	if grp == nil {
+		g.notFoundObject(id)
+		return
+	}
+	g.writeEntity(groupJSON(grp), "group", "groups")
+}
+
+// writeEntity answers one entity with $select applied.
+func (g *graphReq) writeEntity(item map[string]any, typeName, entitySet string) {
+	fields, ok := g.selectFields(item, typeName)
+	if !ok {
+		return
+	}
+	out := project(item, fields)
+	out["@odata.context"] = g.odataContext(selectContext(entitySet, fields) + "/$entity")
+	g.json(http.StatusOK, out)
+}
+
+// listGroupMembers answers groups/{id}/members: directoryObjects, each with
+// its @odata.type.
+func (g *graphReq) listGroupMembers(id string) {
+	d := g.s.dir
+	d.mu.Lock()
+	grp := d.findGroup(id)
+	var members []map[string]any
+	if grp != nil {
+		for _, m := range grp.Members {
+			if u := d.findUser(m); u != nil {
+				item := userJSON(u)
+				item["@odata.type"] = "#microsoft.graph.user"
+				members = append(members, item)
+			}
+		}
+	}
+	d.mu.Unlock()
+	if grp == nil {
+		g.notFoundObject(id)
+		return
+	}
+	page, ok := g.pageParams(100, 999)
+	if !ok {
+		return
+	}
+	if members == nil {
+		members = []map[string]any{}
+	}
+	g.writePage(members, page, "directoryObjects")
+}

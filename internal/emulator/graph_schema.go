@@ -1,0 +1,91 @@
+package emulator
+
+import "net/http"
+
+// getSchema answers jobs/{id}/schema: the directories and the rules whose ids
+// provisionOnDemand takes as ruleId.
+func (g *graphReq) getSchema(j *jobState) {
+	target := nameOr(j.def.TargetSystem, j.sp.def.DisplayName)
+	rules := []any{}
+	for i, r := range j.def.Rules {
+		rules = append(rules, map[string]any{
+			"id":                  r.ID,
+			"name":                r.Name,
+			"sourceDirectoryName": "Azure Active Directory",
+			"targetDirectoryName": target,
+			"editable":            true,
+			"priority":            i + 1,
+			"metadata":            []any{},
+			"containerFilter":     map[string]any{"includedContainers": []string{}},
+			"groupFilter":         map[string]any{"includedGroups": []string{}},
+			"objectMappings":      []any{objectMapping(r.ObjectType, target)},
+		})
+	}
+	g.json(http.StatusOK, map[string]any{
+		"@odata.context": g.odataContext(g.jobsContext(j.sp) + "('" + j.def.ID + "')/schema/$entity"),
+		"id":             j.def.ID,
+		"version":        "Date:2026-01-01T00:00:00Z;Tenant:" + g.s.dir.tenant.TenantID,
+		"directories": []any{
+			directoryDefinition("66e4a8cc-1b7b-435e-95f8-f06cea133828", "Azure Active Directory"),
+			directoryDefinition(j.def.ID, target),
+		},
+		"synchronizationRules": rules,
+	})
+}
+
+// objectMapping maps the rule's object type with a few attribute mappings.
+func objectMapping(objectType, target string) map[string]any {
+	attrs := []any{
+		attributeMapping("userPrincipalName", "userName", 1),
+		attributeMapping("displayName", "displayName", 0),
+		attributeMapping("mail", "emails[type eq \"work\"].value", 0),
+	}
+	if objectType == "Group" {
+		attrs = []any{attributeMapping("displayName", "displayName", 1), attributeMapping("members", "members", 0)}
+	}
+	return map[string]any{
+		"enabled":           true,
+		"flowTypes":         "Add, Update, Delete",
+		"metadata":          []any{},
+		"name":              "Provision Microsoft Entra ID " + objectType + "s to " + target,
+		"scope":             nil,
+		"sourceObjectName":  objectType,
+		"targetObjectName":  objectType,
+		"attributeMappings": attrs,
+	}
+}
+
+func attributeMapping(source, target string, matchingPriority int) map[string]any {
+	return map[string]any{
+		"defaultValue":            "",
+		"exportMissingReferences": false,
+		"flowBehavior":            "FlowWhenChanged",
+		"flowType":                "Always",
+		"matchingPriority":        matchingPriority,
+		"source": map[string]any{
+			"expression": "[" + source + "]", "name": source, "parameters": []any{}, "type": "Attribute",
+		},
+		"targetAttributeName": target,
+	}
+}
+
+func directoryDefinition(id, name string) map[string]any {
+	return map[string]any{
+		"id":                id,
+		"name":              name,
+		"discoverabilities": "None",
+		"discoveryDateTime": nil,
+		"readOnly":          false,
+		"version":           nil,
+		"objects": []any{
+			map[string]any{"name": "User", "attributes": []any{
+				map[string]any{"name": "userPrincipalName", "type": "String", "required": true},
+				map[string]any{"name": "displayName", "type": "String", "required": false},
+			}},
+			map[string]any{"name": "Group", "attributes": []any{
+				map[string]any{"name": "displayName", "type": "String", "required": true},
+				map[string]any{"name": "members", "type": "Reference", "required": false},
+			}},
+		},
+	}
+}

@@ -1,0 +1,102 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// requestKind says which side of the emulator a path belongs to.
+type requestKind int
+
+const (
+	kindUnknown requestKind = iota
+	kindGraph               // /beta/..., /v1.0/...
+	kindEntra               // /{tenant}/...
+	kindPage                // /devicelogin
+	kindControl             // /_emulator/...
+)
+
+func classify(path string) requestKind {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	switch first {
+	case "beta", "v1.0":
+		return kindGraph
+	case "devicelogin":
+		return kindPage
+	case "_emulator":
+		return kindControl
+	case "":
+		return kindUnknown
+	}
+	return kindEntra
+}
+
+// ServeHTTP routes a request, records it for GET /_emulator/requests and logs
+// one line for humans.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	kind := classify(r.URL.Path)
+	if kind == kindControl {
+		s.serveControl(sw, r)
+	} else {
+		if f := s.faults.take(r.Method, r.URL.Path); f == nil || !s.injectFault(sw, r, kind, f) {
+			s.route(kind, sw, r)
+		}
+		s.requests.add(requestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: sw.code()})
+	}
+	s.logRequest(r, sw.code(), time.Since(start))
+}
+
+func (s *Server) route(kind requestKind, w http.ResponseWriter, r *http.Request) {
+	switch kind {
+	case kindGraph:
+		s.serveGraph(w, r)
+	case kindEntra:
+		s.serveEntra(w, r)
+	case kindPage:
+		s.serveDeviceLogin(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// logRequest writes one line: never headers, query strings or bodies, which
+// is where tokens, secrets, codes and assertions travel.
+func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
+	if s.opts.Log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintf(s.opts.Log, "%s %-6s %s %d %s\n", time.Now().Format("15:04:05"), r.Method, r.URL.Path, status, d.Round(time.Millisecond))
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}

@@ -1,0 +1,37 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+)
+
+// newGUID returns a random (version 4) GUID in Microsoft's lower-case form.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// randomToken returns n random bytes as unpadded base64url: opaque secrets
+// such as refresh tokens, device codes and client secrets.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// userCodeAlphabet leaves out look-alikes (0/O, 1/I/L) because people type it.
+const userCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// newUserCode returns a 9-character device-flow user code like Entra's.
+func newUserCode() string {
+	b := make([]byte, 9)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = userCodeAlphabet[int(b[i])%len(userCodeAlphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,199 @@
+package emulator
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// directory is the mutable tenant: objects, jobs and provisioning logs. One
+// mutex guards it; handlers hold it only while reading or changing state.
+type directory struct {
+	mu        sync.Mutex
+	tenant    *tenantFile
+	tenantHex string // tenant id without dashes, as in job ids
+	users     []*tenantUser
+	groups    []*tenantGroup
+	sps       []*spState
+	logs      []map[string]any // provisioningObjectSummary wire objects, oldest first
+	applyAPI  bool             // false: GET jobs/apply.{id} answers like real tenants (400)
+	rateLimit bool             // provisionOnDemand throttling on/off
+}
+
+// spState is a service principal and its jobs.
+type spState struct {
+	def  tenantServicePrincipal
+	jobs []*jobState
+}
+
+// jobState is a synchronization job's mutable status.
+type jobState struct {
+	sp            *spState
+	def           tenantJob
+	scheduleState string // Active | Paused | Disabled
+	code          string // Active | Paused | Quarantine | NotRun
+	quarantined   bool
+	lastExec      *execution
+	lastSuccess   *execution
+	steadyFirst   time.Time
+	steadyLast    time.Time
+	inTarget      map[string]string // source object id → target id, for objects already provisioned
+	apply         applyOutcome
+	podCalls      []time.Time // provisionOnDemand calls in the rate-limit window
+}
+
+// execution is a synchronizationTaskExecution.
+type execution struct {
+	id       string
+	began    time.Time
+	ended    time.Time
+	state    string // Succeeded | Failed | EntryLevelErrors
+	err      *tenantError
+	entitled int
+	imported int
+	exported int
+}
+
+// applyOutcome is what GET jobs/apply.{id} answers: {} while pending > 0
+// (each poll counts down), then the final status.
+type applyOutcome struct {
+	pending int
+	final   outcomeStatus
+}
+
+// outcomeStatus is a final result as a synchronizationStatus.
+type outcomeStatus struct {
+	code string // status code: Active | Quarantine
+	exec *execution
+}
+
+func newDirectory(t *tenantFile, start time.Time) *directory {
+	d := &directory{
+		tenant:    t,
+		tenantHex: strings.ReplaceAll(t.TenantID, "-", ""),
+		applyAPI:  true,
+		rateLimit: true,
+	}
+	for i := range t.Users {
+		d.users = append(d.users, &t.Users[i])
+	}
+	for i := range t.Groups {
+		d.groups = append(d.groups, &t.Groups[i])
+	}
+	for _, spDef := range t.ServicePrincipals {
+		sp := &spState{def: spDef}
+		for _, jd := range spDef.Jobs {
+			sp.jobs = append(sp.jobs, newJobState(sp, jd, start))
+		}
+		d.sps = append(d.sps, sp)
+	}
+	d.logs = seedLogs(d, start)
+	return d
+}
+
+// newJobState derives a plausible history from the seeded state: a job that
+// ran 40 minutes ago (PT40M schedule), or one quarantined 20 minutes ago.
+func newJobState(sp *spState, def tenantJob, start time.Time) *jobState {
+	j := &jobState{sp: sp, def: def, scheduleState: "Active", code: def.State, inTarget: map[string]string{}}
+	for _, id := range def.Provisioned {
+		j.inTarget[id] = newGUID()
+	}
+	ran := &execution{
+		id: newGUID(), began: start.Add(-40 * time.Minute), ended: start.Add(-40*time.Minute + 9*time.Second),
+		state: "Succeeded", entitled: len(sp.def.Assignments), imported: len(sp.def.Assignments), exported: len(def.Provisioned),
+	}
+	switch def.State {
+	case "Active":
+		j.lastExec, j.lastSuccess = ran, ran
+		j.steadyFirst, j.steadyLast = start.Add(-30*24*time.Hour), ran.ended
+	case "Paused":
+		j.scheduleState = "Paused"
+		j.lastExec, j.lastSuccess = ran, ran
+		j.steadyFirst, j.steadyLast = start.Add(-30*24*time.Hour), ran.ended
+	case "Quarantine":
+		j.quarantined = true
+		j.lastExec = &execution{
+			id: newGUID(), began: start.Add(-20 * time.Minute), ended: start.Add(-20*time.Minute + 2*time.Second),
+			state: "Failed", err: def.Error,
+		}
+	case "NotRun":
+		j.scheduleState = "Disabled"
+	}
+	j.apply = applyOutcome{pending: def.PendingPolls, final: j.behaviourStatus(start)}
+	return j
+}
+
+// behaviourStatus is the apply outcome implied by the job's seeded behaviour,
+// before any provisionOnDemand call.
+func (j *jobState) behaviourStatus(at time.Time) outcomeStatus {
+	exec := &execution{id: newGUID(), began: at.Add(-2 * time.Minute), ended: at.Add(-2*time.Minute + 3*time.Second), state: "Succeeded", entitled: 1, imported: 1}
+	switch j.def.Outcome {
+	case "failure":
+		exec.state, exec.err = "Failed", j.def.Error
+		return outcomeStatus{code: "Quarantine", exec: exec}
+	case "skipped":
+		exec.err = errRedundantExport
+	default:
+		exec.exported = 1
+	}
+	return outcomeStatus{code: "Active", exec: exec}
+}
+
+var errRedundantExport = &tenantError{
+	Code:    "RedundantExport",
+	Message: "The state of the user in both the source and target systems already match.",
+}
+
+var errNotEntitled = &tenantError{
+	Code:    "NotEffectivelyEntitled",
+	Message: "The user is not assigned to the application or is out of scope of the provisioning scoping filters.",
+}
+
+// findSP returns the service principal with object id id.
+func (d *directory) findSP(id string) *spState {
+	for _, sp := range d.sps {
+		if strings.EqualFold(sp.def.ID, id) {
+			return sp
+		}
+	}
+	return nil
+}
+
+// findJob returns sp's job with id id (case-insensitive, like Graph).
+func (sp *spState) findJob(id string) *jobState {
+	for _, j := range sp.jobs {
+		if strings.EqualFold(j.def.ID, id) {
+			return j
+		}
+	}
+	return nil
+}
+
+// findUser looks a user up by object id or userPrincipalName.
+func (d *directory) findUser(idOrUPN string) *tenantUser {
+	for _, u := range d.users {
+		if strings.EqualFold(u.ID, idOrUPN) || strings.EqualFold(u.UserPrincipalName, idOrUPN) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (d *directory) findGroup(id string) *tenantGroup {
+	for _, g := range d.groups {
+		if strings.EqualFold(g.ID, id) {
+			return g
+		}
+	}
+	return nil
+}
+
+// assigned reports whether user id is assigned to the service principal.
+func (sp *spState) assigned(userID string) bool {
+	for _, a := range sp.def.Assignments {
+		if strings.EqualFold(a, userID) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,219 @@
+package emulator
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// builtinTenant is the default seed. It is also the reference example of the
+// tenant-file format (see tenantFile and docs/emulator.md).
+//
+//go:embed tenant.json
+var builtinTenant []byte
+
+// tenantFile is the JSON format of Options.TenantFile: the seed that replaces
+// the built-in tenant. Unknown fields are rejected so typos surface. Example
+// (the built-in tenant is internal/emulator/tenant.json):
+//
+//	{
+//	  "tenantId": "6a2de586-6d0e-4e39-a06f-39c6893e0873",
+//	  "displayName": "Contoso",
+//	  "domain": "contoso.test",
+//	  "users": [{"id": "…", "userPrincipalName": "adele@contoso.test", "displayName": "Adele Vance"}],
+//	  "groups": [{"id": "…", "displayName": "Sales", "members": ["<user id>"]}],
+//	  "application": {"clientId": "…", "displayName": "…", "clientSecret": "",
+//	    "federatedCredentials": [{"issuer": "https://token.actions.githubusercontent.com",
+//	      "subject": "repo:contoso/provisioning:ref:refs/heads/main", "audiences": ["api://AzureADTokenExchange"]}]},
+//	  "publicClients": ["14d82eec-204b-4c2f-b7e8-296a70dab67e"],
+//	  "servicePrincipals": [{"id": "…", "appId": "…", "displayName": "Box", "assignments": ["<user id>"],
+//	    "jobs": [{"id": "BoxOutDelta.…", "templateId": "BoxOutDelta", "state": "Active", "outcome": "success",
+//	      "pendingPolls": 1, "rules": [{"id": "…", "name": "USER_TO_USER", "objectType": "User"}]}]}]
+//	}
+type tenantFile struct {
+	TenantID          string                   `json:"tenantId"`
+	DisplayName       string                   `json:"displayName"`
+	Domain            string                   `json:"domain"`
+	Users             []tenantUser             `json:"users"`
+	Groups            []tenantGroup            `json:"groups"`
+	Application       tenantApplication        `json:"application"`
+	PublicClients     []string                 `json:"publicClients"`
+	ServicePrincipals []tenantServicePrincipal `json:"servicePrincipals"`
+}
+
+// tenantUser is a user of the tenant.
+type tenantUser struct {
+	ID                string `json:"id"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	DisplayName       string `json:"displayName"`
+	GivenName         string `json:"givenName,omitempty"`
+	Surname           string `json:"surname,omitempty"`
+	JobTitle          string `json:"jobTitle,omitempty"`
+	Mail              string `json:"mail,omitempty"`
+}
+
+// tenantGroup is a security group; Members holds user object ids.
+type tenantGroup struct {
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	Description string   `json:"description,omitempty"`
+	MailNick    string   `json:"mailNickname,omitempty"`
+	Members     []string `json:"members"`
+}
+
+// tenantApplication is the app registration used for app-only sign-in.
+// An empty ClientSecret gets a random one per start. Roles defaults to every
+// application permission the emulator checks.
+type tenantApplication struct {
+	ClientID             string                `json:"clientId"`
+	DisplayName          string                `json:"displayName"`
+	ClientSecret         string                `json:"clientSecret,omitempty"`
+	Roles                []string              `json:"roles,omitempty"`
+	FederatedCredentials []federatedCredential `json:"federatedCredentials,omitempty"`
+}
+
+// federatedCredential trusts tokens from an external issuer for a subject
+// (workload identity federation).
+type federatedCredential struct {
+	Name      string   `json:"name,omitempty"`
+	Issuer    string   `json:"issuer"`
+	Subject   string   `json:"subject"`
+	Audiences []string `json:"audiences"`
+}
+
+// tenantServicePrincipal is a service principal; Assignments holds the ids of
+// users assigned to it (provisioning scope), Jobs its synchronization jobs.
+type tenantServicePrincipal struct {
+	ID          string      `json:"id"`
+	AppID       string      `json:"appId"`
+	DisplayName string      `json:"displayName"`
+	Assignments []string    `json:"assignments,omitempty"`
+	Jobs        []tenantJob `json:"jobs,omitempty"`
+}
+
+// tenantJob is a synchronization job and how it behaves.
+//
+// State is the job's status code: Active, Paused, Quarantine or NotRun.
+// Outcome is what an on-demand run does for an assigned user: "success"
+// (created the first time, RedundantExport after), "skipped" (always
+// RedundantExport) or "failure" (fails at export with Error).
+// PendingPolls is how many polls of the apply. resource stay pending at start.
+// Provisioned lists user ids that already exist in the target system.
+type tenantJob struct {
+	ID           string       `json:"id"`
+	TemplateID   string       `json:"templateId"`
+	TargetSystem string       `json:"targetSystem,omitempty"`
+	State        string       `json:"state"`
+	Outcome      string       `json:"outcome"`
+	Error        *tenantError `json:"error,omitempty"`
+	PendingPolls int          `json:"pendingPolls,omitempty"`
+	Provisioned  []string     `json:"provisioned,omitempty"`
+	Rules        []tenantRule `json:"rules"`
+}
+
+// tenantError is a synchronization error.
+type tenantError struct {
+	Code             string `json:"code"`
+	Message          string `json:"message"`
+	TenantActionable bool   `json:"tenantActionable"`
+}
+
+// tenantRule is a synchronization rule of the job schema; ObjectType is the
+// source object it maps ("User" or "Group").
+type tenantRule struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	ObjectType string `json:"objectType"`
+}
+
+// loadTenant reads path, or the built-in tenant when path is empty.
+func loadTenant(path string) (*tenantFile, error) {
+	data := builtinTenant
+	if path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("read tenant file: %w", err)
+		}
+	}
+	var t tenantFile
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("parse tenant file %s: %w", nameOr(path, "(built-in)"), err)
+	}
+	if err := t.validate(); err != nil {
+		return nil, fmt.Errorf("tenant file %s: %w", nameOr(path, "(built-in)"), err)
+	}
+	return &t, nil
+}
+
+func nameOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+var (
+	validJobStates   = map[string]bool{"Active": true, "Paused": true, "Quarantine": true, "NotRun": true}
+	validJobOutcomes = map[string]bool{"success": true, "skipped": true, "failure": true}
+)
+
+// validate checks references and enumerations so a bad seed fails at start
+// rather than as a confusing answer later.
+func (t *tenantFile) validate() error {
+	var errs []error
+	if t.TenantID == "" || t.Domain == "" {
+		errs = append(errs, errors.New("tenantId and domain are required"))
+	}
+	users := map[string]bool{}
+	for _, u := range t.Users {
+		if u.ID == "" || u.UserPrincipalName == "" {
+			errs = append(errs, errors.New("every user needs id and userPrincipalName"))
+		}
+		users[u.ID] = true
+	}
+	for _, g := range t.Groups {
+		for _, m := range g.Members {
+			if !users[m] {
+				errs = append(errs, fmt.Errorf("group %s: unknown member %s", g.DisplayName, m))
+			}
+		}
+	}
+	if t.Application.ClientID == "" {
+		errs = append(errs, errors.New("application.clientId is required"))
+	}
+	for _, sp := range t.ServicePrincipals {
+		if sp.ID == "" || sp.AppID == "" {
+			errs = append(errs, fmt.Errorf("service principal %q needs id and appId", sp.DisplayName))
+		}
+		for _, a := range sp.Assignments {
+			if !users[a] {
+				errs = append(errs, fmt.Errorf("service principal %s: unknown assigned user %s", sp.DisplayName, a))
+			}
+		}
+		for _, j := range sp.Jobs {
+			if j.ID == "" || j.TemplateID == "" {
+				errs = append(errs, fmt.Errorf("service principal %s: every job needs id and templateId", sp.DisplayName))
+			}
+			if !validJobStates[j.State] {
+				errs = append(errs, fmt.Errorf("job %s: state %q is not one of Active, Paused, Quarantine, NotRun", j.ID, j.State))
+			}
+			if !validJobOutcomes[j.Outcome] {
+				errs = append(errs, fmt.Errorf("job %s: outcome %q is not one of success, skipped, failure", j.ID, j.Outcome))
+			}
+			if (j.Outcome == "failure" || j.State == "Quarantine") && j.Error == nil {
+				errs = append(errs, fmt.Errorf("job %s: a failing or quarantined job needs an error", j.ID))
+			}
+			for _, r := range j.Rules {
+				if r.ObjectType != "User" && r.ObjectType != "Group" {
+					errs = append(errs, fmt.Errorf("job %s rule %s: objectType must be User or Group", j.ID, r.ID))
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
