@@ -160,6 +160,9 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, kind reques
 		extra = throttledInner()
 	}
 	rid, crid := newGUID(), r.Header.Get("client-request-id")
+	if crid == "" {
+		crid = rid
+	}
 	setGraphHeaders(w, rid, crid)
 	writeJSON(w, f.Status, graphContentType, graphErrorBody(code, msg, rid, crid, s.clock.now(), extra))
 }

@@ -9,6 +9,10 @@ import (
 // serveGraph answers /beta/... and /v1.0/... (both versions identically).
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	g := &graphReq{s: s, w: w, r: r, requestID: newGUID(), clientRequestID: r.Header.Get("client-request-id")}
+	if g.clientRequestID == "" {
+		// Graph answers with its own request id when the client sent none.
+		g.clientRequestID = g.requestID
+	}
 	setGraphHeaders(w, g.requestID, g.clientRequestID)
 	segs, err := unescapeSegments(r.URL.EscapedPath())
 	if err != nil || len(segs) < 2 {

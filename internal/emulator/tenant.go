@@ -169,6 +169,9 @@ func (t *tenantFile) validate() error {
 	if t.TenantID == "" || t.Domain == "" {
 		errs = append(errs, errors.New("tenantId and domain are required"))
 	}
+	if len(t.Users) == 0 {
+		errs = append(errs, errors.New("at least one user is needed (device codes sign in as the first)"))
+	}
 	users := map[string]bool{}
 	for _, u := range t.Users {
 		if u.ID == "" || u.UserPrincipalName == "" {
