@@ -108,9 +108,9 @@ func (c Config) resolve() (Config, error) {
 	}
 	c.AuthorityHost = strings.TrimRight(c.AuthorityHost, "/")
 	c.GraphURL = strings.TrimRight(c.GraphURL, "/")
-	if c.Cloud == "" {
-		c.Cloud = cloudName(c.AuthorityHost, c.GraphURL)
-	}
+	// The cloud is named by its hosts: overridden ones (emulator, proxy)
+	// are "custom", so status never claims "global" for them.
+	c.Cloud = cloudName(c.AuthorityHost, c.GraphURL)
 	return c, nil
 }
 

@@ -377,7 +377,7 @@ func TestStatusNeverShowsTheToken(t *testing.T) {
 	t.Parallel()
 	fa := newFakeAuthority(t)
 	cfg := fa.config(t, nil)
-	cfg.Cloud = "custom"
+	cfg.Cloud = "global" // as cmd resolves it; the fake's hosts make it custom
 	login(t, cfg)
 	tok, err := AccessToken(testCtx(t), cfg, nil)
 	if err != nil {

@@ -66,6 +66,14 @@ func TestLookupCloud(t *testing.T) {
 	if cfg.Cloud != "custom" || cfg.AuthorityHost != "https://127.0.0.1:8443" {
 		t.Errorf("resolve custom: %+v", cfg)
 	}
+	cfg, _ = Config{Cloud: "global", AuthorityHost: "https://127.0.0.1:8443", GraphURL: "https://127.0.0.1:8443"}.resolve()
+	if cfg.Cloud != "custom" {
+		t.Errorf("global with overridden hosts reported as %q", cfg.Cloud)
+	}
+	cfg, _ = Config{Cloud: "usgov", AuthorityHost: "https://login.microsoftonline.us", GraphURL: "https://dod-graph.microsoft.us"}.resolve()
+	if cfg.Cloud != "usgovdod" {
+		t.Errorf("dod hosts reported as %q", cfg.Cloud)
+	}
 	if _, err := NewTokenSource(Config{Cloud: "mars"}, nil); err == nil {
 		t.Error("unknown cloud accepted")
 	}
