@@ -1,0 +1,318 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/output"
+)
+
+func init() {
+	extraCommands = append(extraCommands,
+		func(f *Factory) *cobra.Command { return NewCmdLogin(f, nil) },
+		func(f *Factory) *cobra.Command { return NewCmdLogout(f, nil) },
+		NewCmdAuth,
+	)
+}
+
+// authConfig is the Factory's sign-in configuration with auth's warnings
+// (cache, permissions) routed to stderr.
+func authConfig(f *Factory, cmd *cobra.Command) (auth.Config, error) {
+	cfg, err := f.AuthConfig(cmd)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Warn = func(msg string) { f.Streams.Warnf("%s", msg) }
+	return cfg, nil
+}
+
+// modeVariables name the variable that selects each non-interactive mode.
+var modeVariables = map[auth.Mode]string{
+	auth.ModeStatic:      "PROVCTL_ACCESS_TOKEN",
+	auth.ModeFederated:   "AZURE_FEDERATED_TOKEN_FILE",
+	auth.ModeCertificate: "PROVCTL_CLIENT_CERTIFICATE",
+	auth.ModeSecret:      "PROVCTL_CLIENT_SECRET",
+}
+
+// LoginOptions are the inputs of `login`.
+type LoginOptions struct {
+	Scopes  []string
+	Timeout time.Duration
+
+	Config  auth.Config
+	Streams *output.Streams
+}
+
+// NewCmdLogin builds `login`.
+func NewCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
+	opts := &LoginOptions{}
+	var clientID string
+	c := &cobra.Command{
+		Use:   "login [--tenant T] [--client-id ID] [--cloud C] [--scope S]... [--timeout D]",
+		Short: "Sign in with a device code and cache the sign-in",
+		Long: `Sign in as a user with the device-code flow: provctl prints a code and a URL on
+stderr; open the URL in any browser, enter the code and sign in. The sign-in
+is cached (<config dir>/msal_token_cache.json, 0600) and later commands get
+tokens from it silently until it expires or is revoked; they never prompt.
+
+By default provctl asks for every permission it uses (Synchronization.ReadWrite.All,
+AuditLog.Read.All, Directory.Read.All); --scope asks for only the given ones.
+--tenant and --client-id given here apply to later commands too.
+
+Scripts and CI do not need login: set PROVCTL_ACCESS_TOKEN, PROVCTL_CLIENT_SECRET,
+PROVCTL_CLIENT_CERTIFICATE or AZURE_FEDERATED_TOKEN_FILE instead (see
+"provctl help environment").`,
+		Example: `  $ provctl login
+  $ provctl login --tenant contoso.onmicrosoft.com --scope Synchronization.Read.All
+  $ provctl login --cloud usgov --timeout 5m`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Timeout < 0 {
+				return usageErr(fmt.Errorf("--timeout must not be negative, got %s", opts.Timeout))
+			}
+			var err error
+			if opts.Config, err = authConfig(f, cmd); err != nil {
+				return err
+			}
+			opts.Streams = f.Streams
+			if runF != nil {
+				return runF(runContext(cmd), opts)
+			}
+			return loginRun(runContext(cmd), opts)
+		},
+	}
+	// Read by the settings (flag > PROVCTL_CLIENT_ID > config file).
+	c.Flags().StringVar(&clientID, "client-id", "", "app (client) id of a public client app registration (PROVCTL_CLIENT_ID)")
+	c.Flags().StringSliceVar(&opts.Scopes, "scope", nil, "delegated Graph permission to ask for, e.g. Synchronization.Read.All (repeatable)")
+	c.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (default: when the code expires)")
+	return c
+}
+
+func loginRun(ctx context.Context, opts *LoginOptions) error {
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	if mode := auth.SelectMode(opts.Config); mode != auth.ModeDeviceCode {
+		opts.Streams.Warnf("%s is set: other commands will keep using %s sign-in, not this login", modeVariables[mode], mode)
+	}
+	acct, err := auth.Login(ctx, opts.Config, opts.Scopes, func(dc auth.DeviceCode) {
+		msg := dc.Message
+		if msg == "" {
+			msg = fmt.Sprintf("To sign in, open %s and enter the code %s.", dc.VerificationURL, dc.UserCode)
+		}
+		fmt.Fprintln(opts.Streams.ErrOut, output.Sanitize(msg))
+		if !dc.ExpiresOn.IsZero() {
+			fmt.Fprintf(opts.Streams.ErrOut, "Waiting for sign-in (the code expires in %s; Ctrl-C to cancel)...\n", durationText(time.Until(dc.ExpiresOn)))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	who := acct.Username
+	if who == "" {
+		who = acct.HomeAccountID
+	}
+	tenant := acct.TenantID
+	if tenant == "" {
+		tenant = acct.Tenant
+	}
+	fmt.Fprintf(opts.Streams.ErrOut, "Signed in as %s (tenant %s).\n", output.Sanitize(who), output.Sanitize(tenant))
+	return nil
+}
+
+// LogoutOptions are the inputs of `logout`.
+type LogoutOptions struct {
+	Config  auth.Config
+	Streams *output.Streams
+}
+
+// NewCmdLogout builds `logout`.
+func NewCmdLogout(f *Factory, runF func(context.Context, *LogoutOptions) error) *cobra.Command {
+	opts := &LogoutOptions{}
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Forget cached accounts and tokens",
+		Long: `Remove every cached account and token from the token cache and forget the
+signed-in account. Works offline; running it twice is fine. It does not
+revoke the refresh token at Entra ID (an admin can, with "Revoke sessions").`,
+		Example: `  $ provctl logout`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if opts.Config, err = authConfig(f, cmd); err != nil {
+				return err
+			}
+			opts.Streams = f.Streams
+			if runF != nil {
+				return runF(runContext(cmd), opts)
+			}
+			return logoutRun(runContext(cmd), opts)
+		},
+	}
+}
+
+func logoutRun(ctx context.Context, opts *LogoutOptions) error {
+	if err := auth.Logout(ctx, opts.Config); err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.Streams.ErrOut, "Signed out: cached accounts and tokens removed.")
+	if mode := auth.SelectMode(opts.Config); mode != auth.ModeDeviceCode {
+		opts.Streams.Warnf("%s is still set: commands keep using %s sign-in", modeVariables[mode], mode)
+	}
+	return nil
+}
+
+// NewCmdAuth builds the `auth` command group.
+func NewCmdAuth(f *Factory) *cobra.Command {
+	c := &cobra.Command{Use: "auth", Short: "Inspect the sign-in and get tokens", Args: noArgs}
+	c.AddCommand(NewCmdAuthStatus(f, nil), NewCmdAuthToken(f, nil))
+	return c
+}
+
+// AuthStatusOptions are the inputs of `auth status`.
+type AuthStatusOptions struct {
+	Config  auth.Config
+	Streams *output.Streams
+	Printer *output.Printer
+}
+
+// NewCmdAuthStatus builds `auth status`.
+func NewCmdAuthStatus(f *Factory, runF func(context.Context, *AuthStatusOptions) error) *cobra.Command {
+	opts := &AuthStatusOptions{}
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show who is signed in: mode, account, tenant, cloud, expiry",
+		Long: `Show the sign-in the current settings select: mode (static, federated,
+certificate, secret or device-code), account, tenant, cloud, client id,
+authority, when the current access token expires and its scopes. A token is
+obtained (refreshed silently if needed) to prove the sign-in works, but never
+shown. Exits 4 when not signed in.`,
+		Example: `  $ provctl auth status
+  $ provctl auth status -o json --jq .expiresOn`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if opts.Config, err = authConfig(f, cmd); err != nil {
+				return err
+			}
+			opts.Streams = f.Streams
+			if opts.Printer, err = f.Printer(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(runContext(cmd), opts)
+			}
+			return authStatusRun(runContext(cmd), opts)
+		},
+	}
+}
+
+func authStatusRun(ctx context.Context, opts *AuthStatusOptions) error {
+	info, err := auth.Status(ctx, opts.Config)
+	if err != nil {
+		return err
+	}
+	return opts.Printer.Print(info, authStatusView{info: info, now: time.Now()})
+}
+
+// authStatusView shows StatusInfo as "Name: value" lines.
+type authStatusView struct {
+	info *auth.StatusInfo
+	now  time.Time
+}
+
+func (v authStatusView) View() []output.Section {
+	i := v.info
+	s := output.Section{}
+	add := func(name, val string, style output.Style) {
+		if val != "" {
+			s.Fields = append(s.Fields, output.Field{Name: name, Value: output.Cell{Text: val, Style: style}})
+		}
+	}
+	add("Mode", string(i.Mode), output.Bold)
+	add("Account", i.Account, output.Plain)
+	add("Tenant", i.Tenant, output.Plain)
+	add("Cloud", i.Cloud, output.Plain)
+	add("Client ID", i.ClientID, output.Muted)
+	add("Authority", i.AuthorityHost, output.Muted)
+	if !i.ExpiresOn.IsZero() {
+		left := i.ExpiresOn.Sub(v.now)
+		text, style := fmt.Sprintf("%s (in %s)", i.ExpiresOn.Local().Format(time.RFC3339), durationText(left)), output.Success
+		if left <= 0 {
+			text, style = fmt.Sprintf("%s (expired)", i.ExpiresOn.Local().Format(time.RFC3339)), output.Failure
+		} else if left < 10*time.Minute {
+			style = output.Warning
+		}
+		add("Token expires", text, style)
+	}
+	add("Scopes", strings.Join(i.Scopes, " "), output.Plain)
+	add("Cache", i.CacheFile, output.Muted)
+	return []output.Section{s}
+}
+
+// durationText is a short, human duration: 45m, 2h05m, 3d.
+func durationText(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Round(time.Minute).Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+}
+
+// AuthTokenOptions are the inputs of `auth token`.
+type AuthTokenOptions struct {
+	Scopes []string
+
+	Config  auth.Config
+	Streams *output.Streams
+}
+
+// NewCmdAuthToken builds `auth token`.
+func NewCmdAuthToken(f *Factory, runF func(context.Context, *AuthTokenOptions) error) *cobra.Command {
+	opts := &AuthTokenOptions{}
+	c := &cobra.Command{
+		Use:   "token [--scope S]...",
+		Short: "Print an access token for Microsoft Graph",
+		Long: `Print an access token for Microsoft Graph on stdout, for other tools such as
+curl. It is a secret: whoever has it can act as you until it expires. The
+token comes from the same sign-in as every other command (silent; never a
+prompt). App-only modes always return a token for <graph>/.default.`,
+		Example: `  $ curl -H "Authorization: Bearer $(provctl auth token)" https://graph.microsoft.com/v1.0/me`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if opts.Config, err = authConfig(f, cmd); err != nil {
+				return err
+			}
+			opts.Streams = f.Streams
+			if runF != nil {
+				return runF(runContext(cmd), opts)
+			}
+			return authTokenRun(runContext(cmd), opts)
+		},
+	}
+	c.Flags().StringSliceVar(&opts.Scopes, "scope", nil, "delegated Graph permission the token must carry (default: those of the login)")
+	return c
+}
+
+func authTokenRun(ctx context.Context, opts *AuthTokenOptions) error {
+	tok, err := auth.AccessToken(ctx, opts.Config, opts.Scopes)
+	if err != nil {
+		return err
+	}
+	if opts.Streams.StdoutTTY {
+		opts.Streams.Warnf("this access token is a secret: do not paste it into chats, tickets or logs")
+	}
+	_, err = fmt.Fprintln(opts.Streams.Out, tok)
+	return err
+}
