@@ -20,17 +20,6 @@ func init() {
 	)
 }
 
-// authConfig is the Factory's sign-in configuration with auth's warnings
-// (cache, permissions) routed to stderr.
-func authConfig(f *Factory, cmd *cobra.Command) (auth.Config, error) {
-	cfg, err := f.AuthConfig(cmd)
-	if err != nil {
-		return cfg, err
-	}
-	cfg.Warn = func(msg string) { f.Streams.Warnf("%s", msg) }
-	return cfg, nil
-}
-
 // modeVariables name the variable that selects each non-interactive mode.
 var modeVariables = map[auth.Mode]string{
 	auth.ModeStatic:      "PROVCTL_ACCESS_TOKEN",
@@ -76,7 +65,7 @@ PROVCTL_CLIENT_CERTIFICATE or AZURE_FEDERATED_TOKEN_FILE instead (see
 				return usageErr(fmt.Errorf("--timeout must not be negative, got %s", opts.Timeout))
 			}
 			var err error
-			if opts.Config, err = authConfig(f, cmd); err != nil {
+			if opts.Config, err = f.AuthConfig(cmd); err != nil {
 				return err
 			}
 			opts.Streams = f.Streams
@@ -146,7 +135,7 @@ revoke the refresh token at Entra ID (an admin can, with "Revoke sessions").`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Config, err = authConfig(f, cmd); err != nil {
+			if opts.Config, err = f.AuthConfig(cmd); err != nil {
 				return err
 			}
 			opts.Streams = f.Streams
@@ -199,7 +188,7 @@ shown. Exits 4 when not signed in.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Config, err = authConfig(f, cmd); err != nil {
+			if opts.Config, err = f.AuthConfig(cmd); err != nil {
 				return err
 			}
 			opts.Streams = f.Streams
@@ -291,7 +280,7 @@ prompt). App-only modes always return a token for <graph>/.default.`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if opts.Config, err = authConfig(f, cmd); err != nil {
+			if opts.Config, err = f.AuthConfig(cmd); err != nil {
 				return err
 			}
 			opts.Streams = f.Streams

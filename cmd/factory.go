@@ -111,6 +111,7 @@ func (f *Factory) AuthConfig(cmd *cobra.Command) (auth.Config, error) {
 		ConfigDir:     s.ConfigDir,
 		HTTPClient:    httpc,
 		Env:           f.Getenv,
+		Warn:          func(msg string) { f.Streams.Warnf("%s", msg) },
 	}, nil
 }
 

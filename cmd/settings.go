@@ -103,6 +103,9 @@ func resolveSettings(v *viper.Viper, dir string) (Settings, error) {
 	if s.Tenant == "" {
 		s.Tenant = "organizations"
 	}
+	if s.Output == "" {
+		s.Output = "table"
+	}
 	if s.ClientID == "" {
 		s.ClientID = auth.DefaultClientID
 	}
