@@ -210,6 +210,7 @@ func TestMSALConfidentialClients(t *testing.T) {
 				t.Fatalf("AcquireTokenByCredential: %v", err)
 			}
 			h.wantGraphOK(t, res.AccessToken, jobs)
+			h.wantGraphOK(t, res.AccessToken, "/beta/auditLogs/provisioning")
 			own := h.s.URL() + "/.default"
 			if _, err := h.confidentialClient(t, cred).AcquireTokenByCredential(ctx, []string{own}); err != nil {
 				t.Errorf("scope %s: %v", own, err)

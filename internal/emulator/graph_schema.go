@@ -26,7 +26,7 @@ func (g *graphReq) getSchema(j *jobState) {
 		"id":             j.def.ID,
 		"version":        "Date:2026-01-01T00:00:00Z;Tenant:" + g.s.dir.tenant.TenantID,
 		"directories": []any{
-			directoryDefinition("66e4a8cc-1b7b-435e-95f8-f06cea133828", "Azure Active Directory"),
+			directoryDefinition(aadDirectoryID, "Azure Active Directory"),
 			directoryDefinition(j.def.ID, target),
 		},
 		"synchronizationRules": rules,

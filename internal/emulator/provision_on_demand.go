@@ -1,0 +1,191 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// podRequest is the provisionOnDemand body (graph-api.md §1).
+type podRequest struct {
+	Parameters []struct {
+		RuleID   string       `json:"ruleId"`
+		Subjects []podSubject `json:"subjects"`
+	} `json:"parameters"`
+}
+
+type podSubject struct {
+	ObjectID       string `json:"objectId"`
+	ObjectTypeName string `json:"objectTypeName"`
+	Links          *struct {
+		Members []podSubject `json:"members"`
+	} `json:"links"`
+}
+
+// podShape lists the exact property names of the request body.
+var podShape = func() *jsonShape {
+	ref := &jsonShape{typeName: "synchronizationJobSubject", props: map[string]*jsonShape{"objectId": nil, "objectTypeName": nil}}
+	links := &jsonShape{typeName: "synchronizationLinkedObjects", props: map[string]*jsonShape{"members": ref, "manager": ref, "owners": ref}}
+	subject := &jsonShape{typeName: "synchronizationJobSubject", props: map[string]*jsonShape{"objectId": nil, "objectTypeName": nil, "links": links}}
+	params := &jsonShape{typeName: "synchronizationJobApplicationParameters", props: map[string]*jsonShape{"ruleId": nil, "subjects": subject}}
+	return &jsonShape{typeName: "provisionOnDemandRequest", props: map[string]*jsonShape{"parameters": params}}
+}()
+
+// maxGroupMembers is the documented limit of members per group on demand.
+const maxGroupMembers = 5
+
+// provisionOnDemand answers POST …/jobs/{id}/provisionOnDemand synchronously
+// with a stringKeyStringValuePair, appends a provisioning-log entry with the
+// same changeId, and makes the job's apply. outcome pending, then final.
+func (g *graphReq) provisionOnDemand(j *jobState) {
+	d := g.s.dir
+	now := g.s.clock.now()
+	d.mu.Lock()
+	wait, ok := j.admitPOD(now)
+	ok = ok || !d.rateLimit
+	d.mu.Unlock()
+	if !ok {
+		g.w.Header().Set("Retry-After", retryAfterSeconds(wait))
+		g.json(http.StatusTooManyRequests, graphErrorBody("TooManyRequests", "Please retry again later.", g.requestID, g.clientRequestID, now, throttledInner()))
+		return
+	}
+	var req podRequest
+	if !g.decodeBody(podShape, &req, false) {
+		return
+	}
+	if len(req.Parameters) != 1 || len(req.Parameters[0].Subjects) != 1 {
+		g.fail(http.StatusBadRequest, "BadRequest", "Invalid request body: exactly one parameter with exactly one subject is supported per request.")
+		return
+	}
+	param, subj := req.Parameters[0], req.Parameters[0].Subjects[0]
+	rule := j.findRule(param.RuleID)
+	if rule == nil {
+		g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf(
+			"The request identified this synchronization job: %s. The request also identified this synchronization rule: %s. However, the job does not include the rule.",
+			j.def.ID, param.RuleID))
+		return
+	}
+	kind := canonicalObjectType(subj.ObjectTypeName)
+	if kind == "" {
+		g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf("The objectTypeName '%s' is not supported; use User or Group.", subj.ObjectTypeName))
+		return
+	}
+	if kind != rule.ObjectType {
+		g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf(
+			"The synchronization rule %s provisions objects of type %s, but the subject is a %s.", rule.ID, rule.ObjectType, kind))
+		return
+	}
+	var result *podResult
+	if kind == "User" {
+		result = g.provisionUser(j, subj)
+	} else {
+		result = g.provisionGroup(j, subj)
+	}
+	if result == nil {
+		return // answered already
+	}
+	g.json(http.StatusOK, map[string]any{
+		"@odata.context": g.odataContext("microsoft.graph.stringKeyStringValuePair"),
+		"key":            result.key(),
+		"value":          result.value(),
+	})
+}
+
+func canonicalObjectType(s string) string {
+	switch strings.ToLower(s) {
+	case "user":
+		return "User"
+	case "group":
+		return "Group"
+	}
+	return ""
+}
+
+// findRule returns the schema rule with id (GUIDs compare case-insensitively).
+func (j *jobState) findRule(id string) *tenantRule {
+	for i := range j.def.Rules {
+		if id != "" && strings.EqualFold(j.def.Rules[i].ID, id) {
+			return &j.def.Rules[i]
+		}
+	}
+	return nil
+}
+
+// provisionUser evaluates the job's behaviour for a user and records it.
+func (g *graphReq) provisionUser(j *jobState, subj podSubject) *podResult {
+	d := g.s.dir
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	u := d.findUser(subj.ObjectID)
+	if u == nil || !isGUID(subj.ObjectID) {
+		g.notFoundObject(subj.ObjectID)
+		return nil
+	}
+	targetID, exists := j.inTarget[u.ID]
+	how := userCreated
+	switch {
+	case !j.sp.assigned(u.ID):
+		how = userOutOfScope
+	case j.def.Outcome == "failure":
+		how = userFailed
+	case j.def.Outcome == "skipped" || exists:
+		how = userRedundant
+	}
+	if how == userCreated || (how == userRedundant && !exists) {
+		targetID = newGUID()
+		j.inTarget[u.ID] = targetID
+	}
+	r := userResult(j, u, how, targetID, g.s.clock.now())
+	g.record(j, r)
+	return r
+}
+
+// provisionGroup provisions a group (and the members listed in links).
+func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
+	d := g.s.dir
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	grp := d.findGroup(subj.ObjectID)
+	if grp == nil {
+		g.notFoundObject(subj.ObjectID)
+		return nil
+	}
+	var members []string
+	if subj.Links != nil {
+		if len(subj.Links.Members) > maxGroupMembers {
+			g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf("At most %d group members can be provisioned on demand at a time.", maxGroupMembers))
+			return nil
+		}
+		for _, m := range subj.Links.Members {
+			u := d.findUser(m.ObjectID)
+			if u == nil {
+				g.notFoundObject(m.ObjectID)
+				return nil
+			}
+			if !contains(grp.Members, u.ID) {
+				g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf("User %s is not a member of group %s.", u.ID, grp.ID))
+				return nil
+			}
+			members = append(members, u.ID)
+		}
+	}
+	targetID, exists := j.inTarget[grp.ID]
+	if !exists {
+		targetID = newGUID()
+		j.inTarget[grp.ID] = targetID
+	}
+	r := groupResult(j, grp, !exists, targetID, members, g.s.clock.now())
+	g.record(j, r)
+	return r
+}
+
+// record appends the log entry and resets the apply. outcome to
+// pending-then-final. Call with the directory lock held.
+func (g *graphReq) record(j *jobState, r *podResult) {
+	by := initiator{g.caller.oid, g.caller.name, "user"}
+	if !g.caller.delegated {
+		by.kind = "application"
+	}
+	g.s.dir.logs = append(g.s.dir.logs, r.logEntry(g.s.dir.tenant.TenantID, by))
+	j.apply = applyOutcome{pending: 1, final: r.applyStatus()}
+}
