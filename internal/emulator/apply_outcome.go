@@ -45,7 +45,7 @@ func (g *graphReq) getApplyOutcome(sp *spState, jobID string) {
 func (j *jobState) outcomeView(o outcomeStatus) statusView {
 	v := statusView{
 		code: o.code, lastExec: o.exec, lastSuccess: j.lastSuccess,
-		steadyFirst: j.steadyFirst, steadyLast: j.steadyLast, entries: len(j.inTarget),
+		steadyFirst: j.steadyFirst, steadyLast: j.steadyLast, users: len(j.inTarget), groups: len(j.groupsInTarget),
 	}
 	if o.exec.state == "Succeeded" {
 		v.lastSuccess = o.exec

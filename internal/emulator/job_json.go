@@ -51,13 +51,14 @@ type statusView struct {
 	neverRan    bool
 	steadyFirst time.Time
 	steadyLast  time.Time
-	entries     int
+	users       int // objects in the target system, by type
+	groups      int
 }
 
 func (j *jobState) statusView() statusView {
 	v := statusView{
 		code: j.code, lastExec: j.lastExec, lastSuccess: j.lastSuccess,
-		steadyFirst: j.steadyFirst, steadyLast: j.steadyLast, entries: len(j.inTarget),
+		steadyFirst: j.steadyFirst, steadyLast: j.steadyLast, users: len(j.inTarget), groups: len(j.groupsInTarget),
 		neverRan: j.lastExec == nil,
 	}
 	if j.quarantined {
@@ -95,8 +96,15 @@ func statusJSON(v statusView) map[string]any {
 		// Jobs that never ran show a MinValue execution with error code "None".
 		st["lastExecution"] = executionJSON(&execution{state: "Succeeded", err: &tenantError{Code: "None"}})
 	}
-	if v.entries > 0 {
-		st["synchronizedEntryCountByType"] = []any{map[string]any{"key": "User to User", "value": v.entries}}
+	var counts []any
+	if v.users > 0 {
+		counts = append(counts, map[string]any{"key": "User to User", "value": v.users})
+	}
+	if v.groups > 0 {
+		counts = append(counts, map[string]any{"key": "Group to Group", "value": v.groups})
+	}
+	if counts != nil {
+		st["synchronizedEntryCountByType"] = counts
 	}
 	if v.quarantine != nil {
 		st["quarantine"] = map[string]any{

@@ -169,10 +169,10 @@ func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 			members = append(members, u.ID)
 		}
 	}
-	targetID, exists := j.inTarget[grp.ID]
+	targetID, exists := j.groupsInTarget[grp.ID]
 	if !exists {
 		targetID = newGUID()
-		j.inTarget[grp.ID] = targetID
+		j.groupsInTarget[grp.ID] = targetID
 	}
 	r := groupResult(j, grp, !exists, targetID, members, g.s.clock.now())
 	g.record(j, r)

@@ -104,7 +104,7 @@ func seedLogs(d *directory, start time.Time) []map[string]any {
 			if j.def.Outcome != "failure" && j.hasRule("Group") {
 				for _, grp := range d.groups {
 					id := newGUID()
-					j.inTarget[grp.ID] = id
+					j.groupsInTarget[grp.ID] = id
 					add(groupResult(j, grp, true, id, grp.Members, start.Add(-3*time.Hour)))
 				}
 			}

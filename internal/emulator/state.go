@@ -28,18 +28,19 @@ type spState struct {
 
 // jobState is a synchronization job's mutable status.
 type jobState struct {
-	sp            *spState
-	def           tenantJob
-	scheduleState string // Active | Paused | Disabled
-	code          string // Active | Paused | Quarantine | NotRun
-	quarantined   bool
-	lastExec      *execution
-	lastSuccess   *execution
-	steadyFirst   time.Time
-	steadyLast    time.Time
-	inTarget      map[string]string // source object id → target id, for objects already provisioned
-	apply         applyOutcome
-	podCalls      []time.Time // provisionOnDemand calls in the rate-limit window
+	sp             *spState
+	def            tenantJob
+	scheduleState  string // Active | Paused | Disabled
+	code           string // Active | Paused | Quarantine | NotRun
+	quarantined    bool
+	lastExec       *execution
+	lastSuccess    *execution
+	steadyFirst    time.Time
+	steadyLast     time.Time
+	inTarget       map[string]string // user id → target id, for users already provisioned
+	groupsInTarget map[string]string // group id → target id
+	apply          applyOutcome
+	podCalls       []time.Time // provisionOnDemand calls in the rate-limit window
 }
 
 // execution is a synchronizationTaskExecution.
@@ -94,7 +95,7 @@ func newDirectory(t *tenantFile, start time.Time) *directory {
 // newJobState derives a plausible history from the seeded state: a job that
 // ran 40 minutes ago (PT40M schedule), or one quarantined 20 minutes ago.
 func newJobState(sp *spState, def tenantJob, start time.Time) *jobState {
-	j := &jobState{sp: sp, def: def, scheduleState: "Active", code: def.State, inTarget: map[string]string{}}
+	j := &jobState{sp: sp, def: def, scheduleState: "Active", code: def.State, inTarget: map[string]string{}, groupsInTarget: map[string]string{}}
 	for _, id := range def.Provisioned {
 		j.inTarget[id] = newGUID()
 	}
