@@ -36,13 +36,12 @@ type Client struct {
 // Request describes one Graph call. Path is relative to the API version root
 // and must already be escaped (use Path to build it).
 type Request struct {
-	Method  string
-	Path    string
-	Query   url.Values
-	Header  http.Header
-	Body    any // marshalled as JSON when non-nil
-	rawURL  string
-	attempt int
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   any // marshalled as JSON when non-nil
+	rawURL string
 }
 
 // Response is a successful Graph answer.
@@ -111,26 +110,30 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	policy := c.Retry.withDefaults()
 	start := time.Now()
-	refreshed := false
+	var waited time.Duration // sum of retry waits, so MaxTotal holds with any Sleep
+	refreshed, forceRefresh := false, false
 	for attempt := 1; ; attempt++ {
-		resp, err := c.send(ctx, req.Method, target, req.Header, body, attempt, refreshed)
+		resp, err := c.send(ctx, req.Method, target, req.Header, body, attempt, forceRefresh)
+		forceRefresh = false
 		if err == nil {
 			return resp, nil
 		}
 		var gerr *Error
 		if errors.As(err, &gerr) && gerr.StatusCode == http.StatusUnauthorized && !refreshed && c.Tokens != nil {
-			// One forced refresh: the cached token may have been revoked or expired early.
-			refreshed = true
+			// One forced refresh: the cached token may have been revoked or
+			// expired early. Later attempts use the source's cache again.
+			refreshed, forceRefresh = true, true
 			attempt--
 			continue
 		}
-		wait, retry := policy.next(attempt, err, time.Since(start))
+		wait, retry := policy.next(attempt, err, max(time.Since(start), waited))
 		if !retry {
 			return nil, err
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
+		waited += wait
 	}
 }
 
@@ -179,7 +182,7 @@ func (c *Client) send(ctx context.Context, method, target string, hdr http.Heade
 		return nil, fmt.Errorf("build request: %w", err)
 	}
 	for k, v := range hdr {
-		hreq.Header[k] = v
+		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), v...)
 	}
 	crid := newGUID()
 	hreq.Header.Set("client-request-id", crid)
@@ -206,6 +209,12 @@ func (c *Client) send(ctx context.Context, method, target string, hdr http.Heade
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		// *url.Error repeats the full URL, query included; NetworkError
+		// names the redacted URL itself.
+		var uerr *url.Error
+		if errors.As(err, &uerr) && uerr.Err != nil {
+			err = uerr.Err
 		}
 		return nil, &NetworkError{Method: method, URL: redactURL(target), Err: err}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Error is a Graph error answer: {"error":{"code","message","innerError":{…}}}.
@@ -53,11 +54,9 @@ func (e *Error) Error() string {
 // (what the schema text says); encoding/json matches keys case-insensitively,
 // so one field covers both spellings.
 type wireError struct {
-	Error *struct {
-		Code       string     `json:"code"`
-		Message    string     `json:"message"`
-		InnerError *wireInner `json:"innerError"`
-	} `json:"error"`
+	Code       string     `json:"code"`
+	Message    string     `json:"message"`
+	InnerError *wireInner `json:"innerError"`
 }
 
 type wireInner struct {
@@ -73,7 +72,13 @@ type wireInner struct {
 func newError(resp *Response) *Error {
 	e := &Error{StatusCode: resp.StatusCode, RequestID: resp.RequestID, ClientRequestID: resp.ClientRequestID}
 	parseErrorBody(resp.Body, e)
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+	// An HTTP-date Retry-After is measured from the answer's own Date, so
+	// a skewed local clock cannot stretch or skip the wait.
+	ref := time.Now()
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		ref = d
+	}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), ref); ok {
 		e.RetryAfter, e.HasRetryAfter = d, true
 	}
 	if e.Date == "" {
@@ -84,35 +89,59 @@ func newError(resp *Response) *Error {
 
 // parseErrorBody fills e from a Graph error body; anything unparseable
 // becomes a short, single-line message so HTML error pages don't flood.
+// An OAuth-style body ({"error":"invalid_grant","error_description":…}),
+// as a gateway or token endpoint may send, yields its code and description.
 func parseErrorBody(body []byte, e *Error) {
-	var w wireError
-	if err := json.Unmarshal(body, &w); err != nil || w.Error == nil {
-		if s := strings.TrimSpace(string(body)); s != "" {
-			e.Message = firstLine(s, 200)
-		}
-		return
+	var outer struct {
+		Error       json.RawMessage `json:"error"`
+		Description string          `json:"error_description"`
 	}
-	e.Code = w.Error.Code
-	e.Message = w.Error.Message
-	for in := w.Error.InnerError; in != nil; in = in.InnerError {
-		if e.RequestID == "" {
-			e.RequestID = in.RequestID
+	var w wireError
+	switch {
+	case json.Unmarshal(body, &outer) != nil || len(outer.Error) == 0 || string(outer.Error) == "null":
+	case outer.Error[0] == '"':
+		var code string
+		if json.Unmarshal(outer.Error, &code) == nil {
+			e.Code = code
+			e.Message = firstLine(strings.TrimSpace(outer.Description), 200)
+			return
 		}
-		if in.ClientRequestID != "" && e.ClientRequestID == "" {
-			e.ClientRequestID = in.ClientRequestID
+	case outer.Error[0] == '{':
+		if json.Unmarshal(outer.Error, &w) == nil {
+			e.Code = w.Code
+			e.Message = w.Message
+			for in := w.InnerError; in != nil; in = in.InnerError {
+				if e.RequestID == "" {
+					e.RequestID = in.RequestID
+				}
+				if e.ClientRequestID == "" {
+					e.ClientRequestID = in.ClientRequestID
+				}
+				if e.Date == "" {
+					e.Date = in.Date
+				}
+			}
+			return
 		}
-		if e.Date == "" {
-			e.Date = in.Date
-		}
+	}
+	if s := strings.TrimSpace(string(body)); s != "" {
+		e.Message = firstLine(s, 200)
 	}
 }
 
+// firstLine returns s up to its first line break, cut to at most max bytes
+// on a rune boundary, with invalid UTF-8 replaced.
 func firstLine(s string, max int) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) > max {
-		s = s[:max] + "…"
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

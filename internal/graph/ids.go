@@ -30,6 +30,9 @@ func ValidateID(kind, id string) error {
 		return &InvalidIDError{kind, id, fmt.Sprintf("longer than %d characters", MaxIDLength)}
 	case id == "." || id == ".." || strings.Contains(id, ".."):
 		return &InvalidIDError{kind, id, "it contains \"..\""}
+	case id[0] == '$':
+		// $count, $ref, $value, $batch… would address something else.
+		return &InvalidIDError{kind, id, "it starts with \"$\" (an OData system segment)"}
 	}
 	for _, r := range id {
 		switch {
@@ -45,10 +48,16 @@ func ValidateID(kind, id string) error {
 }
 
 // Path joins segments into an escaped path. Callers validate ids first;
-// escaping here is the second line of defence.
+// escaping here is the second line of defence: '/', '?', '#', '%' and
+// spaces are escaped, and a "." or ".." segment has its dots escaped so it
+// cannot climb out of the intended resource.
 func Path(segments ...string) string {
 	esc := make([]string, len(segments))
 	for i, s := range segments {
+		if s == "." || s == ".." {
+			esc[i] = strings.Repeat("%2E", len(s))
+			continue
+		}
 		esc[i] = url.PathEscape(s)
 	}
 	return strings.Join(esc, "/")

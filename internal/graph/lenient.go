@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -68,18 +69,27 @@ func ParseTime(s string) (time.Time, error) {
 // (IEEE754Compatible OData), "" or null.
 type Int64 int64
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. A fractional value is
+// truncated; a value outside int64 or a non-number is an error.
 func (n *Int64) UnmarshalJSON(b []byte) error {
 	*n = 0
-	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
+	b = bytes.TrimSpace(b)
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("count %.40s: %w", b, err)
+		}
+		s = strings.TrimSpace(s)
+	}
 	if s == "" || s == "null" {
 		return nil
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil {
-			return fmt.Errorf("count %s: %w", b, err)
+		// float64(MaxInt64) rounds up to 2^63, itself out of range.
+		if ferr != nil || math.IsNaN(f) || f >= math.MaxInt64 || f < math.MinInt64 {
+			return fmt.Errorf("count %.40s: not a 64-bit integer", b)
 		}
 		v = int64(f)
 	}
@@ -88,14 +98,15 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 }
 
 // Text is a string field that tolerates numbers, booleans and null (enums
-// arrive as names, but flag enums may arrive as numbers).
+// arrive as names, but flag enums may arrive as numbers); an object or array
+// is kept as its compact JSON text rather than failing the whole answer.
 type Text string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *Text) UnmarshalJSON(b []byte) error {
 	*t = ""
 	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return nil
 	}
 	var s string
@@ -103,9 +114,10 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 		*t = Text(s)
 		return nil
 	}
-	if len(b) > 0 && b[0] != '{' && b[0] != '[' {
-		*t = Text(b)
-		return nil
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return fmt.Errorf("text %.40s: %w", b, err)
 	}
-	return fmt.Errorf("expected a string, got %.40s", b)
+	*t = Text(buf.String())
+	return nil
 }

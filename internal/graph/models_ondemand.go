@@ -111,6 +111,22 @@ func (d *Details) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		return nil
 	}
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '"' {
+		// Details sent as a JSON-encoded string: "" is none, an encoded
+		// object is decoded.
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("details: %w", err)
+		}
+		inner := bytes.TrimSpace([]byte(s))
+		if len(inner) == 0 {
+			return nil
+		}
+		if inner[0] != '{' {
+			return fmt.Errorf("details: expected an object, got %.40q", s)
+		}
+		b = inner
+	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("details: %w", err)
 	}

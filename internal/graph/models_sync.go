@@ -1,6 +1,9 @@
 package graph
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // ServicePrincipal is the subset of servicePrincipal provctl reads.
 type ServicePrincipal struct {
@@ -106,6 +109,21 @@ type ApplyResource struct {
 	Status     *SynchronizationStatus `json:"status"`
 	// Raw is the whole answer as received.
 	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the resource and keeps a copy of the whole answer in Raw.
+func (r *ApplyResource) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	type plain ApplyResource
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = ApplyResource(p)
+	r.Raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // Schema is a synchronizationSchema (only what rule discovery needs).

@@ -49,7 +49,8 @@ func List[T any](ctx context.Context, c *Client, path string, query url.Values, 
 	}
 }
 
-// checkNextLink refuses to send our token to a host other than BaseURL's.
+// checkNextLink refuses to send our token to an origin (scheme, host,
+// port) other than BaseURL's; an explicit default port (":443") matches.
 func (c *Client) checkNextLink(next string) error {
 	nu, err := url.Parse(next)
 	if err != nil {
@@ -59,8 +60,22 @@ func (c *Client) checkNextLink(next string) error {
 	if err != nil {
 		return fmt.Errorf("invalid Graph URL: %w", err)
 	}
-	if !strings.EqualFold(nu.Scheme, bu.Scheme) || !strings.EqualFold(nu.Host, bu.Host) {
-		return fmt.Errorf("refusing @odata.nextLink to another host: %s", nu.Host)
+	if !strings.EqualFold(nu.Scheme, bu.Scheme) || !strings.EqualFold(nu.Hostname(), bu.Hostname()) ||
+		effectivePort(nu) != effectivePort(bu) {
+		return fmt.Errorf("refusing @odata.nextLink to another host: %q", nu.Host)
 	}
 	return nil
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
 }

@@ -2,11 +2,13 @@ package graph
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -42,7 +44,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // next decides whether attempt (1-based, just failed with err) is retried
-// and how long to wait first.
+// and how long to wait first. elapsed is the time spent so far, waits
+// included; a retry whose wait would pass MaxTotal is not made.
 func (p RetryPolicy) next(attempt int, err error, elapsed time.Duration) (time.Duration, bool) {
 	if attempt >= p.MaxAttempts || !retryable(err) {
 		return 0, false
@@ -76,31 +79,90 @@ func retryable(err error) bool {
 		return false
 	}
 	var nerr *NetworkError
-	return errors.As(err, &nerr)
+	if !errors.As(err, &nerr) {
+		return false
+	}
+	return !permanentNetworkError(nerr.Err)
 }
 
+// permanentNetworkError reports failures that no retry can fix: an
+// untrusted or mismatched certificate, or a host name that does not exist.
+func permanentNetworkError(err error) bool {
+	var (
+		verr     *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		dnsErr   *net.DNSError
+	)
+	switch {
+	case errors.As(err, &verr), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return true
+	case errors.As(err, &dnsErr):
+		return dnsErr.IsNotFound
+	}
+	return false
+}
+
+// maxRetryAfter clamps absurd Retry-After values; MaxTotal still decides
+// whether such a wait is acceptable at all.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads Retry-After as seconds (integer or fractional, as
-// Graph sends "2.128") or as an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+// Graph sends "2.128") or as an HTTP date. Seconds are parsed as an exact
+// decimal ("1.001" is 1.001s, not 1.000999999s); nothing but digits and one
+// dot is accepted, so "+2", "1e3", "0x10", "NaN" and "Inf" are rejected. A
+// date is measured from ref (the answer's Date header when it has one, so
+// clock skew between us and Graph does not matter) and never yields a
+// negative wait.
+func parseRetryAfter(v string, ref time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 || math.IsNaN(secs) || math.IsInf(secs, 0) {
-			return 0, false
-		}
-		if secs > 24*3600 { // absurd values are clamped, not trusted
-			secs = 24 * 3600
-		}
-		return time.Duration(secs * float64(time.Second)), true
+	if d, ok := parseDecimalSeconds(v); ok {
+		return d, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
+		d := t.Sub(ref)
 		if d < 0 {
 			d = 0
 		}
-		return d, true
+		return min(d, maxRetryAfter), true
 	}
 	return 0, false
+}
+
+// parseDecimalSeconds parses DIGITS[.DIGITS] as a duration in seconds,
+// exactly to the nanosecond (further digits are truncated), clamped to
+// maxRetryAfter.
+func parseDecimalSeconds(v string) (time.Duration, bool) {
+	intPart, frac, _ := strings.Cut(v, ".")
+	if intPart == "" && frac == "" {
+		return 0, false
+	}
+	for _, s := range []string{intPart, frac} {
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+		}
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) > 6 { // > 999999 s, far beyond the clamp
+		return maxRetryAfter, true
+	}
+	var secs int64
+	for i := 0; i < len(intPart); i++ {
+		secs = secs*10 + int64(intPart[i]-'0')
+	}
+	var nanos int64
+	for i := 0; i < 9; i++ {
+		nanos *= 10
+		if i < len(frac) {
+			nanos += int64(frac[i] - '0')
+		}
+	}
+	d := time.Duration(secs)*time.Second + time.Duration(nanos)
+	return min(d, maxRetryAfter), true
 }

@@ -1,0 +1,202 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// Compact versions of every provisionOnDemand shape of graph-api.md §1.
+// The full doc examples are tested in ondemand_test.go; the fuzzer gets
+// short seeds because it minimizes every new input it finds, and
+// minimizing kilobyte-long strings would eat a short -fuzztime whole.
+var onDemandSeeds = [][2]string{
+	// example 1: Skipped/RedundantExport, steps with details, statusInfo with nulls
+	{`{"result":"Skipped","details":{"errorCode":"RedundantExport","errorMessage":"m"}}`,
+		`{"action":"Other","changeId":"g8","endTime":"2020-06-26T13:58:24.7682084Z","modifiedProperties":[{"displayName":"accountEnabled","oldValue":null,"newValue":"True"}],"provisioningSteps":[{"name":"EntrySynchronizationSkip","type":"Export","status":"Skipped","timestamp":"2020-06-26T13:58:24Z","details":{"SkipReason":"RedundantExport","ScopeEvaluationResult":"{}"}}],"statusInfo":{"status":"Skipped","errorCode":null,"reason":null},"sourceIdentity":{"id":"6","type":"User","displayName":null,"details":null},"sourceSystem":{"id":null,"name":"Azure Active Directory"}}`},
+	// example 2: cloud sync, nested JSON strings in details, modifiedProperties without oldValue
+	{`{"result":"Success","details":{}}`,
+		`{"action":"Update","modifiedProperties":[{"displayName":"displayName","newValue":"Adele"}],"provisioningSteps":[{"name":"EntryImportAdd","type":"Import","status":"Success","details":{"ExportedAttributes":"{\"displayName\":\"Adele\"}"}}],"statusInfo":{"status":"Success"}}`},
+	// example 3: group, value {}
+	{`{"result":"Success","details":{}}`, `{}`},
+	// cross-tenant: .NET type name key, JSON array value
+	{`Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo`,
+		`[{"provisioningSteps":[{"name":"EntryImport","type":"Import","status":"Success","details":{}}],"statusInfo":{"status":"Success"}}]`},
+	{"", ""},
+	{`{"result":"Success"}`, "null"},
+	{`{"result":`, `{"action":`},
+	{`{}`, `[null,{}]`},
+	{`{}`, `{"provisioningSteps":[{"details":"{\"a\":1}"}]}`},
+	{`{}`, `{"modifiedProperties":[{"displayName":"x","oldValue":{"a":[1]},"newValue":12}]}`},
+	{`{}`, `{"startTime":"0001-01-01T00:00:00Z","statusInfo":{"status":1}}`},
+}
+
+func FuzzDecodeOnDemand(f *testing.F) {
+	for _, s := range onDemandSeeds {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		ans, err := DecodeOnDemand(StringKeyStringValuePair{Key: key, Value: value})
+		if err != nil {
+			if ans != nil {
+				t.Fatalf("answer with error: %+v", ans)
+			}
+			return
+		}
+		if ans.KeyText != key {
+			t.Fatalf("KeyText %q != key %q", ans.KeyText, key)
+		}
+		// Whatever decoded must render back to JSON (as the output layer does).
+		if _, err := json.Marshal(ans); err != nil {
+			t.Fatalf("marshal decoded answer: %v", err)
+		}
+	})
+}
+
+func FuzzErrorBody(f *testing.F) {
+	for _, s := range []string{
+		`{"error":{"code":"TooManyRequests","message":"Please retry again later.","innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after","request-id":"94fb3b52-452a-4535-a601-69e0a90e3aa2","status":"429"}}}`,
+		`{"error":{"code":"RequestParameterInvalid","message":"m","innerError":{"date":"2020-11-17T17:56:39","request-id":"r","client-request-id":"c"}}}`,
+		`{"error":{"code":"a","innererror":{"innererror":{"innererror":{"request-id":"deep"}}}}}`,
+		`{"error":"invalid_grant","error_description":"AADSTS"}`,
+		`{"error":null}`, `{"error":[]}`, `<html><body>502</body></html>`, "", "\xff\xfe", `{"error":{"innerError":5}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var e Error
+		parseErrorBody([]byte(body), &e)
+		if strings.ContainsAny(e.Message, "\r\n") && !json.Valid([]byte(body)) {
+			t.Fatalf("multi-line message from a non-JSON body: %q", e.Message)
+		}
+		if !json.Valid([]byte(body)) && !utf8.ValidString(e.Message) {
+			t.Fatalf("invalid UTF-8 message %q", e.Message)
+		}
+		full := newError(&Response{StatusCode: 400, Header: http.Header{"Retry-After": {body}}, Body: []byte(body)})
+		_ = full.Error()
+		if full.RetryAfter < 0 || full.RetryAfter > maxRetryAfter {
+			t.Fatalf("RetryAfter %v", full.RetryAfter)
+		}
+	})
+}
+
+func FuzzTimeUnmarshal(f *testing.F) {
+	for _, s := range []string{`""`, `null`, `"0001-01-01T00:00:00Z"`, `"2020-06-26T13:58:24.7682084Z"`, `"2021-05-18T19:03:10"`,
+		`"2022-12-10"`, `"garbage"`, `12`, `"2021-05-18T19:03:10+14:00"`, `"\u0032021-05-18"`, `{`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v Time
+		if err := v.UnmarshalJSON(b); err != nil {
+			if !v.IsZero() {
+				t.Fatalf("error %v left a value %v", err, v.Time)
+			}
+			return
+		}
+		if !v.IsZero() && v.Location() != time.UTC {
+			t.Fatalf("non-UTC %v", v.Time)
+		}
+		out, err := v.MarshalJSON()
+		if err != nil {
+			// Years outside 0-9999 cannot be written as RFC 3339; only a
+			// value that came in with a zone offset can land there.
+			if v.Year() >= 0 && v.Year() <= 9999 {
+				t.Fatalf("marshal %v: %v", v.Time, err)
+			}
+			return
+		}
+		var back Time
+		if err := back.UnmarshalJSON(out); err != nil || !back.Equal(v.Time) {
+			t.Fatalf("round trip %s: %v %v", out, back.Time, err)
+		}
+	})
+}
+
+func FuzzRetryAfter(f *testing.F) {
+	ref := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, s := range []string{"2", "2.128", "1.001", "", "-1", "1e9", "NaN", ".", "99999999999999999999.9",
+		ref.Add(time.Minute).Format(http.TimeFormat), "Mon, 02 Jan 2006 15:04:05 GMT", "0.0000000001"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d, ok := parseRetryAfter(v, ref)
+		if d < 0 || d > maxRetryAfter {
+			t.Fatalf("parseRetryAfter(%q) = %v", v, d)
+		}
+		if !ok && d != 0 {
+			t.Fatalf("parseRetryAfter(%q) = %v without ok", v, d)
+		}
+	})
+}
+
+func FuzzSynchronizationJob(f *testing.F) {
+	for _, s := range []string{
+		getJobDocExample,
+		`{"id":"apply.BoxOutDelta.6a2de5866d0e4e39a06f39c6893e0873.397e75f3-f252-4c80-9027-a812665090d6","templateId":"BoxOutDelta","status":{}}`,
+		`{"status":{"quarantine":{"reason":64,"seriesCount":"1","currentBegan":""},"lastExecution":{"countImported":"1e3"}}}`,
+		`{"servicePrincipal":[{"id":"x"}],"durationInMilliseconds":"12","provisioningSteps":[{"details":{"a":[1]}}]}`,
+		`{"servicePrincipal":{"id":"x"},"activityDateTime":"0001-01-01T00:00:00Z"}`,
+		`null`, `[]`, `{"status":null}`, `{"status":{"progress":[{"completedUnits":1.5}]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var job SynchronizationJob
+		if json.Unmarshal(b, &job) == nil {
+			if _, err := json.Marshal(job); err != nil {
+				t.Fatalf("marshal job: %v", err)
+			}
+		}
+		var res ApplyResource
+		if json.Unmarshal(b, &res) == nil && len(res.Raw) > 0 && string(res.Raw) != string(bytes.TrimSpace(b)) {
+			t.Fatalf("Raw %q != input %q", res.Raw, b)
+		}
+		var log ProvisioningObjectSummary
+		_ = json.Unmarshal(b, &log)
+		var page struct {
+			Value []ProvisioningObjectSummary `json:"value"`
+		}
+		_ = json.Unmarshal(b, &page)
+	})
+}
+
+func FuzzRedactBody(f *testing.F) {
+	f.Add("application/json", `{"access_token":"abc","refresh_token":"def"}`, "0AXoAopaqueSecret", uint16(40))
+	f.Add("application/x-www-form-urlencoded", "refresh_token=def&client_secret=ghi", "M.C105_BAY.secret", uint16(0))
+	f.Add("", "refresh_token=def", "secretsecret", uint16(9))
+	f.Add("text/html", "<p>x</p>", "DAQABAAEAAAdevice", uint16(7000))
+	f.Fuzz(func(t *testing.T, ctype, body, secret string, cut uint16) {
+		out := redactBody(ctype, []byte(body))
+		if len(out) > traceBodyLimit+len(" …(truncated)") {
+			t.Fatalf("trace body of %d bytes", len(out))
+		}
+		// Property: a secret under a sensitive key never shows, in a JSON
+		// or form body, whole or cut off, whatever the Content-Type says.
+		if len(secret) < 8 || strings.IndexFunc(secret, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '~')
+		}) >= 0 {
+			return
+		}
+		probe := secret[:8]
+		if strings.Contains(body, probe) || strings.Contains("[redacted] …(truncated) [redacted-jwt] %5Bredacted%5D", probe) {
+			return
+		}
+		js, _ := json.Marshal(map[string]string{"pad": body, "refresh_token": secret, "Client_Secret": secret})
+		form := url.Values{"pad": {body}, "refresh_token": {secret}, "client_assertion": {secret}}.Encode()
+		for _, full := range []string{string(js), form} {
+			if strings.Count(full, probe) != 2 { // the probe also occurs outside the two secrets
+				continue
+			}
+			for _, b := range []string{full, full[:int(cut)%(len(full)+1)]} {
+				if got := redactBody(ctype, []byte(b)); strings.Contains(got, probe) {
+					t.Fatalf("secret shows for Content-Type %q, body %q:\n%s", ctype, b, got)
+				}
+			}
+		}
+	})
+}
