@@ -48,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"emuctl":   cmdEmuctl,
 			"sleep":    cmdSleep,
 			"exits":    cmdExits,
+			"perm":     cmdPerm,
 		},
 	})
 }
@@ -151,5 +152,19 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Logf("stdout:\n%s\nstderr:\n%s", ts.ReadFile("stdout"), ts.ReadFile("stderr"))
 		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
+// cmdPerm checks a file's permission bits: perm PATH 0600
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: perm PATH MODE")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if got := fi.Mode().Perm(); (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
 }

@@ -151,7 +151,20 @@ func (e *lockError) Error() string {
 // lockTimeout. A new flock per call: MSAL may call Replace concurrently
 // from several goroutines, and a Flock value is not safe for that.
 func (c *fileCache) lock(ctx context.Context, exclusive bool) (func(), error) {
-	fl := flock.New(c.path+".lock", flock.SetPermissions(0o600))
+	return lockFile(ctx, c.path, ".lock", exclusive)
+}
+
+// redeemLock serializes silent token acquisition across processes. The
+// cache lock is held per file operation only, so without this ten parallel
+// processes with a refused token would all redeem the same refresh token;
+// Entra may rotate it, failing all but the first. Under this lock the
+// later ones find the first one's new token in the file instead.
+func (c *fileCache) redeemLock(ctx context.Context) (func(), error) {
+	return lockFile(ctx, c.path, ".redeem.lock", true)
+}
+
+func lockFile(ctx context.Context, path, suffix string, exclusive bool) (func(), error) {
+	fl := flock.New(path+suffix, flock.SetPermissions(0o600))
 	lctx, cancel := context.WithTimeout(ctx, lockTimeout)
 	defer cancel()
 	try := fl.TryRLockContext
@@ -166,7 +179,7 @@ func (c *fileCache) lock(ctx context.Context, exclusive bool) (func(), error) {
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("locking the token cache: %w", err)
 		}
-		return nil, &lockError{path: c.path}
+		return nil, &lockError{path: path + suffix}
 	}
 	return func() { _ = fl.Unlock() }, nil
 }

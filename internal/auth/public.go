@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -49,6 +50,16 @@ func (s *publicSource) acquire(ctx context.Context, refresh bool) (public.AuthRe
 	if err := s.init(ctx); err != nil {
 		return public.AuthResult{}, err
 	}
+	unlock, err := s.cache.redeemLock(ctx)
+	var lockErr *lockError
+	switch {
+	case ctx.Err() != nil:
+		return public.AuthResult{}, ctx.Err()
+	case errors.As(err, &lockErr):
+		return public.AuthResult{}, err
+	case err == nil:
+		defer unlock()
+	} // a lock file that cannot be created (read-only folder): go on unlocked
 	if refresh {
 		defer s.cache.evict(s.last)()
 	}
