@@ -65,14 +65,19 @@ outcome wins when several users are given).`,
 				return err
 			}
 			switch {
+			case len(opts.Members) > 0 && opts.Group == "":
+				return usageErr(errors.New("--member needs --group"))
 			case len(opts.Users) == 0 && opts.Group == "":
 				return usageErr(errors.New("give --user (repeatable) or --group"))
 			case len(opts.Users) > 0 && opts.Group != "":
 				return usageErr(errors.New("--user and --group cannot be combined: run them separately"))
-			case len(opts.Members) > 0 && opts.Group == "":
-				return usageErr(errors.New("--member needs --group"))
 			case len(opts.Members) > provision.MaxGroupMembers:
 				return usageErr(fmt.Errorf("at most %d --member per request, got %d", provision.MaxGroupMembers, len(opts.Members)))
+			}
+			for _, u := range append(append([]string{}, opts.Users...), opts.Members...) {
+				if err := provision.CheckUserRef(u); err != nil {
+					return err
+				}
 			}
 			var err error
 			opts.Streams = f.Streams

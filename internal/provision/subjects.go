@@ -13,10 +13,7 @@ import (
 // user. Graph addresses users by either in the path, after validation.
 func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.DirectoryObject, error) {
 	ref = strings.TrimSpace(ref)
-	if !IsGUID(ref) && !strings.Contains(ref, "@") {
-		return nil, usagef("invalid --user %q: give an object id or a user principal name (name@domain)", ref)
-	}
-	if err := checkID("user", ref); err != nil {
+	if err := CheckUserRef(ref); err != nil {
 		return nil, err
 	}
 	var u graph.DirectoryObject
@@ -28,6 +25,14 @@ func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.Directory
 		return nil, fmt.Errorf("look up user %s: %w", ref, err)
 	}
 	return &u, nil
+}
+
+// CheckUserRef validates a --user or --member value before anything is sent.
+func CheckUserRef(ref string) error {
+	if !IsGUID(ref) && !strings.Contains(ref, "@") {
+		return usagef("invalid user %q: give an object id or a user principal name (name@domain)", ref)
+	}
+	return checkID("user", ref)
 }
 
 // ResolveGroup turns --group (an object id or an exact display name) into a group.
