@@ -61,10 +61,8 @@ Each entry is shown as the same Outcome that poll and run print.`,
 				}
 			}
 			for flag, v := range map[string]string{"--subject": opts.Subject, "--change-id": opts.ChangeID} {
-				if v != "" {
-					if err := graph.ValidateID(flag, v); err != nil {
-						return usageErr(err)
-					}
+				if err := provision.CheckFilterValue(flag, v); err != nil {
+					return err
 				}
 			}
 			if err := oneOf("--status", opts.Status, logStatuses); err != nil {

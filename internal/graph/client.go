@@ -127,7 +127,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			continue
 		}
 		wait, retry := policy.next(attempt, err, max(time.Since(start), waited))
-		if !retry {
+		if !retry || !safeToRepeat(req.Method, err) {
 			return nil, err
 		}
 		if err := c.sleep(ctx, wait); err != nil {

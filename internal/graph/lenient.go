@@ -32,11 +32,9 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("timestamp: %w", err)
 	}
-	parsed, err := ParseTime(s)
-	if err != nil {
-		return err
-	}
-	t.Time = parsed
+	// An unrecognised timestamp reads as unknown rather than failing the
+	// whole answer: one odd step time must not lose a provisioning result.
+	t.Time, _ = ParseTime(s)
 	return nil
 }
 

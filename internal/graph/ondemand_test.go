@@ -184,7 +184,6 @@ func TestDecodeOnDemandShapes(t *testing.T) {
 		{name: "value array of strings", key: ex2Key, value: `["a"]`, wantErr: "provisionOnDemand value"},
 		{name: "value plain text", key: ex2Key, value: `Success`, wantErr: "expected JSON object or array"},
 		{name: "value number", key: ex2Key, value: `42`, wantErr: "expected JSON object or array"},
-		{name: "value with bad timestamp", key: ex2Key, value: `{"endTime":"soon"}`, wantErr: "provisionOnDemand value"},
 		{name: "value with trailing garbage", key: ex2Key, value: `{} {}`, wantErr: "provisionOnDemand value"},
 	}
 	for _, tt := range tests {
@@ -249,5 +248,16 @@ func TestOnDemandFuzzSeedsDecode(t *testing.T) {
 		if _, err := DecodeOnDemand(StringKeyStringValuePair{Key: s[0], Value: s[1]}); err != nil {
 			t.Errorf("seed %d: %v", i, err)
 		}
+	}
+}
+
+// An odd timestamp must not lose the result: it reads as unknown.
+func TestDecodeOnDemandBadTimestampKeepsResult(t *testing.T) {
+	ans, err := DecodeOnDemand(StringKeyStringValuePair{Key: `{"result":"Success"}`, Value: `{"endTime":"soon","provisioningSteps":[{"name":"EntryImport","timestamp":"later"}]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Records) != 1 || !ans.Records[0].EndTime.IsZero() || len(ans.Records[0].ProvisioningSteps) != 1 {
+		t.Fatalf("records = %+v", ans.Records)
 	}
 }

@@ -66,6 +66,17 @@ func (p RetryPolicy) next(attempt int, err error, elapsed time.Duration) (time.D
 	return wait, true
 }
 
+// safeToRepeat keeps POSTs (provisionOnDemand, start, restart) from running
+// twice: they are repeated only when Graph said it did not process them
+// (429, 503), never after a network error or a 504, where it may have.
+func safeToRepeat(method string, err error) bool {
+	if method == http.MethodGet || method == http.MethodHead {
+		return true
+	}
+	var gerr *Error
+	return errors.As(err, &gerr) && (gerr.StatusCode == http.StatusTooManyRequests || gerr.StatusCode == http.StatusServiceUnavailable)
+}
+
 func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false

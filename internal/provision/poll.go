@@ -53,11 +53,20 @@ func (r PollRequest) Validate() error {
 		return err
 	}
 	for kind, v := range map[string]string{"change id": r.ChangeID, "subject id": r.SubjectID} {
-		if v != "" {
-			if err := checkID(kind, v); err != nil {
-				return err
-			}
+		if err := CheckFilterValue(kind, v); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// CheckFilterValue validates a value that goes into an OData $filter
+// literal (quoted there, never into a path): subject ids may be AD
+// distinguished names with spaces and commas, so only control characters
+// and absurd lengths are refused.
+func CheckFilterValue(kind, v string) error {
+	if len(v) > 1024 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return usagef("invalid %s %q", kind, v)
 	}
 	return nil
 }

@@ -112,3 +112,17 @@ func TestPollLogsEmptyIsPending(t *testing.T) {
 		t.Fatalf("%+v %v", o, err)
 	}
 }
+
+func TestCheckFilterValue(t *testing.T) {
+	for _, ok := range []string{"", "c1", "CN=Adele Vance,CN=Users,DC=contoso,DC=com", "O'Brien"} {
+		if err := CheckFilterValue("subject", ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"a\nb", "\x1b[2J", strings.Repeat("x", 2000)} {
+		var ue *UsageError
+		if err := CheckFilterValue("subject", bad); !errors.As(err, &ue) {
+			t.Errorf("%q: %v, want a usage error", bad, err)
+		}
+	}
+}
