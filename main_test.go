@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
@@ -80,17 +79,10 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	srv, err := emulator.Start(opts)
 	ts.Check(err)
 	ts.Defer(func() { _ = srv.Close() })
-	f, err := os.Open(opts.EnvFile)
+	data, err := os.ReadFile(opts.EnvFile)
 	ts.Check(err)
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimPrefix(sc.Text(), "export ")
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || strings.HasPrefix(line, "#") {
-			continue
-		}
-		ts.Setenv(k, strings.Trim(v, "'"))
+	for k, v := range parseEnvFile(data) {
+		ts.Setenv(k, v)
 	}
 }
 
