@@ -110,3 +110,7 @@ func errorHint(err error) string {
 	}
 	return ""
 }
+
+// ExitCodeOf is the exit code provctl gives for err (for tests and tools
+// that run the command tree in-process).
+func ExitCodeOf(err error) int { return exitCode(err) }
