@@ -71,7 +71,7 @@ func (s *Server) logRequest(r *http.Request, status int, d time.Duration) {
 	}
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	fmt.Fprintf(s.opts.Log, "%s %-6s %s %d %s\n", time.Now().Format("15:04:05"), r.Method, r.URL.Path, status, d.Round(time.Millisecond))
+	fmt.Fprintf(s.opts.Log, "%s %-6s %s %d %.1fms\n", time.Now().Format("15:04:05"), r.Method, r.URL.Path, status, float64(d.Microseconds())/1000)
 }
 
 // statusWriter remembers the status code written.

@@ -64,6 +64,15 @@ var (
 	sharedErr  error
 )
 
+// TestMain closes the shared emulator, which removes its temporary directory.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedSrv != nil {
+		_ = sharedSrv.Close()
+	}
+	os.Exit(code)
+}
+
 func shared(t *testing.T) *harness {
 	t.Helper()
 	sharedOnce.Do(func() { sharedSrv, sharedErr = Start(Options{Addr: "127.0.0.1:0"}) })
