@@ -70,7 +70,7 @@ func (g *graphReq) listUsers() {
 		all = append(all, userJSON(u))
 	}
 	d.mu.Unlock()
-	g.listDirectoryObjects(all, userJSON(&tenantUser{}), userFilter, "user", "users")
+	g.listDirectoryObjects(all, userJSON(&tenantUser{}), userFilter, "User", "user", "users")
 }
 
 func (g *graphReq) listGroups() {
@@ -81,12 +81,13 @@ func (g *graphReq) listGroups() {
 		all = append(all, groupJSON(grp))
 	}
 	d.mu.Unlock()
-	g.listDirectoryObjects(all, groupJSON(&tenantGroup{}), groupFilter, "group", "groups")
+	g.listDirectoryObjects(all, groupJSON(&tenantGroup{}), groupFilter, "Group", "group", "groups")
 }
 
 // listDirectoryObjects filters, projects and pages a directory collection.
-func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]any, allowed filterFields, typeName, entitySet string) {
-	resource := string(typeName[0]-'a'+'A') + typeName[1:]
+// resource names the type in filter errors ("User"), typeName in $select
+// errors ("user").
+func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]any, allowed filterFields, resource, typeName, entitySet string) {
 	filter, ok := g.parseFilterFor(allowed, resource, "Request_UnsupportedQuery")
 	if !ok {
 		return
