@@ -56,7 +56,12 @@ func newDocGraph(t *testing.T) (url, caFile string) {
 		reply(w, 200, `{"id":"`+docSP+`","appId":"aaaaaaaa-0000-0000-0000-000000000000","displayName":"Box"}`)
 	})
 	mux.HandleFunc("GET /beta/servicePrincipals/{id}/synchronization/jobs/{job}", func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("job") != "apply."+docJob {
+		job := r.PathValue("job")
+		if !strings.HasPrefix(job, "apply.") {
+			reply(w, 200, `{"id":"`+job+`","templateId":"BoxOutDelta","schedule":{"interval":"PT40M","state":"Active"},"status":{"code":"Active"}}`)
+			return
+		}
+		if job != "apply."+docJob {
 			reply(w, 404, `{"error":{"code":"ResourceNotFound","message":"x","innererror":{"date":"2021-05-18T19:03:10","request-id":"r"}}}`)
 			return
 		}

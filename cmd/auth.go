@@ -160,7 +160,8 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 
 // NewCmdAuth builds the `auth` command group.
 func NewCmdAuth(f *Factory) *cobra.Command {
-	c := &cobra.Command{Use: "auth", Short: "Inspect the sign-in and get tokens", Args: noArgs}
+	c := groupCommand(&cobra.Command{Use: "auth", Short: "Inspect the sign-in and get tokens",
+		Example: "  $ provctl auth status\n  $ provctl auth token | other-tool --token-stdin"})
 	c.AddCommand(NewCmdAuthStatus(f, nil), NewCmdAuthToken(f, nil))
 	return c
 }
@@ -208,7 +209,7 @@ func authStatusRun(ctx context.Context, opts *AuthStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Printer.Print(info, authStatusView{info: info, now: time.Now()})
+	return opts.Printer.PrintContext(ctx, info, authStatusView{info: info, now: time.Now()})
 }
 
 // authStatusView shows StatusInfo as "Name: value" lines.

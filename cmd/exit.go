@@ -74,8 +74,13 @@ func exitCode(err error) int {
 		return ExitAuth
 	case errors.As(err, &ue), errors.As(err, &amb), errors.As(err, &inv):
 		return ExitUsage
-	case errors.As(err, &ge) && (ge.StatusCode == http.StatusUnauthorized || ge.StatusCode == http.StatusForbidden):
-		return ExitAuth
+	case errors.As(err, &ge):
+		if ge.StatusCode == http.StatusUnauthorized || ge.StatusCode == http.StatusForbidden {
+			return ExitAuth
+		}
+		return ExitError
+	case errors.As(err, new(*graph.NetworkError)), errors.As(err, new(*graph.DecodeError)):
+		return ExitError
 	case isCobraUsage(err):
 		return ExitUsage
 	}
@@ -95,14 +100,19 @@ func isCobraUsage(err error) bool {
 }
 
 // errorHint adds the fix to errors whose message alone does not name it.
-func errorHint(err error) string {
+func errorHint(err error, scopes []string) string {
 	var ge *graph.Error
 	if errors.As(err, &ge) {
 		switch ge.StatusCode {
 		case http.StatusUnauthorized:
 			return "the token was refused: run `provctl login` again, or check PROVCTL_ACCESS_TOKEN"
 		case http.StatusForbidden:
-			return "the signed-in identity lacks a permission or role: reads need Synchronization.Read.All, run/start/pause/restart need Synchronization.ReadWrite.All, logs need AuditLog.Read.All and Directory.Read.All; delegated users also need the Application Administrator or Cloud Application Administrator role"
+			need := "Synchronization.Read.All (reads), Synchronization.ReadWrite.All (run, start, pause, restart), AuditLog.Read.All and Directory.Read.All (logs)"
+			if len(scopes) > 0 {
+				need = strings.Join(scopes, ", ")
+			}
+			return "the signed-in identity lacks a permission or role. This command needs the Graph permissions " + need +
+				" (application permissions for app-only sign-in, with admin consent); a signed-in user also needs the Application Administrator or Cloud Application Administrator role"
 		}
 	}
 	if errors.Is(err, provision.ErrWaitTimeout) {

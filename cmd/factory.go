@@ -33,6 +33,7 @@ type Factory struct {
 	Tenant     string
 	ConfigFile string
 
+	scopes   []string // the permissions the running command asked for, for error hints
 	once     sync.Once
 	settings Settings
 	err      error
@@ -126,6 +127,7 @@ func (f *Factory) Service(cmd *cobra.Command, scopes ...string) (*provision.Serv
 	if err != nil {
 		return nil, err
 	}
+	f.scopes = scopes
 	tokens, err := auth.NewTokenSource(cfg, scopes)
 	if err != nil {
 		return nil, err

@@ -18,11 +18,11 @@ func init() { extraCommands = append(extraCommands, NewCmdJob) }
 
 // NewCmdJob builds the `job` command group.
 func NewCmdJob(f *Factory) *cobra.Command {
-	c := &cobra.Command{
-		Use:   "job",
-		Short: "Inspect and control synchronization (provisioning) jobs",
-		Args:  noArgs,
-	}
+	c := groupCommand(&cobra.Command{
+		Use:     "job",
+		Short:   "Inspect and control synchronization (provisioning) jobs",
+		Example: "  $ provctl job list --sp Box\n  $ provctl job show --sp \"Salesforce Sandbox\"\n  $ provctl job rules --sp Box",
+	})
 	c.AddCommand(newCmdJobList(f), newCmdJobShow(f), newCmdJobRules(f),
 		newCmdJobControl(f, provision.JobStart, "Start a paused job, or clear its quarantine"),
 		newCmdJobControl(f, provision.JobPause, "Pause a job (its state is kept)"),
@@ -94,7 +94,7 @@ func newCmdJobList(f *Factory) *cobra.Command {
 		if jobs == nil {
 			jobs = []graph.SynchronizationJob{}
 		}
-		return p.Print(jobs, jobListView(jobs))
+		return p.PrintContext(ctx, jobs, jobListView(jobs))
 	})
 	return c
 }
@@ -119,7 +119,7 @@ times and the troubleshooting URL. Exits 3 when the job is in quarantine.`,
 		if err != nil {
 			return err
 		}
-		if err := p.Print(job, jobShowView{job}); err != nil {
+		if err := p.PrintContext(ctx, job, jobShowView{job}); err != nil {
 			return err
 		}
 		if job.Status != nil && strings.EqualFold(string(job.Status.Code), "Quarantine") {
@@ -150,7 +150,7 @@ func newCmdJobRules(f *Factory) *cobra.Command {
 		if rules == nil {
 			rules = []provision.Rule{}
 		}
-		return p.Print(rules, rulesView(rules))
+		return p.PrintContext(ctx, rules, rulesView(rules))
 	})
 	return c
 }
@@ -185,6 +185,7 @@ elsewhere --yes is required.`
 		c.Long = "Start a job: resumes a paused job and clears a quarantine. Microsoft advises not to call it while the job runs."
 		c.Example = "  $ provctl job start --sp \"Salesforce Sandbox\""
 	default:
+		c.Long = "Pause a job: provisioning stops and its state is kept; `provctl job start` resumes it."
 		c.Example = "  $ provctl job pause --sp Box"
 	}
 	t.addFlags(c, true)
@@ -213,7 +214,7 @@ elsewhere --yes is required.`
 			return err
 		}
 		res := JobActionResult{ServicePrincipalID: sp.ID, JobID: jobID, Action: string(action), ResetScope: resetScope, Status: "done"}
-		return p.Print(res, jobActionView{res})
+		return p.PrintContext(ctx, res, jobActionView{res})
 	})
 	return c
 }

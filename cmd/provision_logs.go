@@ -59,6 +59,9 @@ Each entry is shown as the same Outcome that poll and run print.`,
 				if err := graph.ValidateID("job id", opts.Job); err != nil {
 					return usageErr(err)
 				}
+				if opts.SP == "" && !strings.Contains(opts.Job, ".") {
+					return usageErr(fmt.Errorf("--job %s looks like a template id: give --sp too, or the full job id", opts.Job))
+				}
 			}
 			for flag, v := range map[string]string{"--subject": opts.Subject, "--change-id": opts.ChangeID} {
 				if err := provision.CheckFilterValue(flag, v); err != nil {
@@ -98,7 +101,7 @@ Each entry is shown as the same Outcome that poll and run print.`,
 	fl := c.Flags()
 	fl.StringVar(&opts.SP, "sp", "", "service principal: object id, appId or display name")
 	fl.StringVar(&opts.Job, "job", "", "synchronization job id or template id (needs --sp for a template id)")
-	fl.StringVar(&opts.Subject, "subject", "", "object id of the source user or group")
+	fl.StringVar(&opts.Subject, "subject", "", "the source user (object id or UPN) or group (object id)")
 	fl.StringVar(&opts.ChangeID, "change-id", "", "change id of one provisioning request")
 	fl.StringVar(&opts.Status, "status", "", "success, failure, skipped or warning")
 	fl.StringVar(&opts.Action, "action", "", "create, update, delete, disable, stagedDelete or other")
@@ -124,7 +127,11 @@ func oneOf(flag, v string, allowed []string) error {
 
 func logsRun(ctx context.Context, opts *LogsOptions) error {
 	svc := opts.Service
-	q := provision.LogQuery{SubjectID: opts.Subject, ChangeID: opts.ChangeID, Status: opts.Status, Action: opts.Action, Until: opts.Until, Top: opts.Top, Limit: opts.Top}
+	subjectID, err := svc.ResolveSubjectID(ctx, opts.Subject)
+	if err != nil {
+		return err
+	}
+	q := provision.LogQuery{SubjectID: subjectID, ChangeID: opts.ChangeID, Status: opts.Status, Action: opts.Action, Until: opts.Until, Top: opts.Top, Limit: opts.Top}
 	if opts.Since > 0 {
 		q.Since = opts.Now().Add(-opts.Since).UTC().Format(time.RFC3339)
 	}
@@ -142,7 +149,7 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 			}
 		}
 	} else if opts.Job != "" {
-		q.JobID = opts.Job
+		q.JobID = strings.TrimPrefix(opts.Job, "apply.")
 	}
 	entries, raws, err := svc.Logs(ctx, q)
 	if err != nil {
@@ -152,7 +159,7 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 	for i := range entries {
 		outcomes[i] = provision.FromLog(spID, &entries[i], json.RawMessage(raws[i]))
 	}
-	return opts.Printer.Print(outcomes, logsView(outcomes))
+	return opts.Printer.PrintContext(ctx, outcomes, logsView(outcomes))
 }
 
 type logsView []*provision.Outcome

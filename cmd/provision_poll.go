@@ -64,6 +64,9 @@ out, 6 skipped (see "provctl help exit-codes").`,
 			if err := validateRefs(opts.SP, opts.Job); err != nil {
 				return err
 			}
+			if err := (provision.PollRequest{Source: opts.Source, ChangeID: opts.ChangeID, SubjectID: opts.Subject}).ValidateFilters(); err != nil {
+				return err
+			}
 			opts.Streams = f.Streams
 			if opts.Printer, err = f.Printer(cmd); err != nil {
 				return err
@@ -82,7 +85,7 @@ out, 6 skipped (see "provctl help exit-codes").`,
 	fl.StringVar(&opts.Job, "job", "", "synchronization job id, or its template id; optional when the app has one job")
 	fl.StringVar(&source, "source", "auto", "where to read the outcome: auto, apply or logs")
 	fl.StringVar(&opts.ChangeID, "change-id", "", "logs: the change id of one provisioning request")
-	fl.StringVar(&opts.Subject, "subject", "", "logs: object id of the user or group")
+	fl.StringVar(&opts.Subject, "subject", "", "logs: the user (object id or UPN) or group (object id)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)
 	_ = c.MarkFlagRequired("sp")
 	_ = c.RegisterFlagCompletionFunc("source", fixedCompletion("auto", "apply", "logs"))
@@ -129,12 +132,16 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 	if err != nil {
 		return err
 	}
+	subjectID, err := svc.ResolveSubjectID(ctx, opts.Subject)
+	if err != nil {
+		return err
+	}
 	req := provision.PollRequest{
 		ServicePrincipalID: sp.ID,
 		JobID:              jobID,
 		Source:             opts.Source,
 		ChangeID:           opts.ChangeID,
-		SubjectID:          opts.Subject,
+		SubjectID:          subjectID,
 	}
 	if err := req.Validate(); err != nil {
 		return err
@@ -145,7 +152,7 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 		if err != nil {
 			return err
 		}
-		return printOutcome(opts.Printer, o)
+		return printOutcome(ctx, opts.Printer, o)
 	}
 	return waitAndPrint(ctx, opts.Streams, opts.Printer, "Waiting for "+sp.DisplayName, poll, opts.Interval, opts.Timeout)
 }
@@ -154,6 +161,22 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 // outcome, and maps it to the exit code (5 on timeout).
 func waitAndPrint(ctx context.Context, s *output.Streams, p *output.Printer, label string,
 	poll func(context.Context) (*provision.Outcome, error), interval, timeout time.Duration) error {
+	o, err := waitWithProgress(ctx, s, label, poll, interval, timeout)
+	if o == nil || (err != nil && exitCode(err) != ExitPending) {
+		return err
+	}
+	perr := printOutcome(ctx, p, o)
+	if err != nil { // timed out: the last outcome is printed, the exit is 5
+		return err
+	}
+	return perr
+}
+
+// waitWithProgress runs the wait loop with a spinner (terminal) or one line
+// per state change (pipe) on stderr. A timeout is an exit-5 error returned
+// with the last outcome read.
+func waitWithProgress(ctx context.Context, s *output.Streams, label string,
+	poll func(context.Context) (*provision.Outcome, error), interval, timeout time.Duration) (*provision.Outcome, error) {
 	progress := output.NewProgress(s, label)
 	o, err := provision.Wait(ctx, poll, provision.WaitOptions{
 		Interval: interval,
@@ -164,21 +187,13 @@ func waitAndPrint(ctx context.Context, s *output.Streams, p *output.Printer, lab
 	})
 	progress.Stop()
 	if errors.Is(err, provision.ErrWaitTimeout) {
-		if o != nil {
-			if perr := printOutcome(p, o); perr != nil && exitCode(perr) != ExitPending {
-				return perr
-			}
-		}
-		return &exitError{Code: ExitPending, Err: fmt.Errorf("%w after %s", provision.ErrWaitTimeout, timeout)}
+		return o, &exitError{Code: ExitPending, Err: fmt.Errorf("%w after %s", provision.ErrWaitTimeout, timeout)}
 	}
-	if err != nil {
-		return err
-	}
-	return printOutcome(p, o)
+	return o, err
 }
 
-func printOutcome(p *output.Printer, o *provision.Outcome) error {
-	if err := p.Print(o, outcomeView{o}); err != nil {
+func printOutcome(ctx context.Context, p *output.Printer, o *provision.Outcome) error {
+	if err := p.PrintContext(ctx, o, outcomeView{o}); err != nil {
 		return err
 	}
 	return outcomeExit(o.State)

@@ -88,7 +88,7 @@ func TestOutcomeTablePipe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = printOutcome(p, sampleOutcome())
+	err = printOutcome(context.Background(), p, sampleOutcome())
 	if exitCode(err) != ExitFailed {
 		t.Fatalf("exit = %d", exitCode(err))
 	}
@@ -107,7 +107,7 @@ func TestOutcomeTableTTY(t *testing.T) {
 	f, out, _ := testFactory(nil)
 	f.Streams.StdoutTTY, f.Streams.Color, f.Streams.Width = true, true, 100
 	p, _ := output.NewPrinter(f.Streams, output.Table, "")
-	_ = printOutcome(p, sampleOutcome())
+	_ = printOutcome(context.Background(), p, sampleOutcome())
 	got := out.String()
 	if !strings.Contains(got, "\x1b[") {
 		t.Errorf("a terminal table should be colored:\n%s", got)

@@ -79,6 +79,11 @@ outcome wins when several users are given).`,
 					return err
 				}
 			}
+			if opts.Group != "" {
+				if err := provision.CheckGroupRef(opts.Group); err != nil {
+					return err
+				}
+			}
 			var err error
 			opts.Streams = f.Streams
 			if opts.Printer, err = f.Printer(cmd); err != nil {
@@ -123,35 +128,42 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	pace := provision.DefaultPacing()
 	var outcomes []*provision.Outcome
 	for _, subj := range subjects {
-		rule, err := ruleFor(subj.Type)
+		o, err := provisionOne(ctx, opts, svc, sp.ID, jobID, subj, ruleFor, pace)
+		if o != nil {
+			outcomes = append(outcomes, o)
+		}
 		if err != nil {
+			// Report what was already provisioned before the error.
+			if len(outcomes) > 0 {
+				_ = printOutcomes(ctx, opts.Printer, outcomes)
+			}
 			return err
 		}
-		o, err := svc.ProvisionOnDemand(ctx, sp.ID, jobID, rule, subj, pace)
-		if err != nil {
-			return err
-		}
-		if opts.Wait && len(o.Steps) == 0 && o.State != provision.StateFailure {
-			// Groups answer "accepted" without steps: poll until final.
-			req := provision.PollRequest{ServicePrincipalID: sp.ID, JobID: jobID, Source: provision.PollAuto, ChangeID: o.ChangeID}
-			progress := output.NewProgress(opts.Streams, "Waiting for "+subj.DisplayName)
-			polled, err := provision.Wait(ctx, func(ctx context.Context) (*provision.Outcome, error) { return svc.Poll(ctx, req) },
-				provision.WaitOptions{Interval: opts.Interval, Timeout: opts.Timeout, OnPoll: func(o *provision.Outcome, _ time.Duration) {
-					progress.Update(string(o.State), string(o.Source))
-				}})
-			progress.Stop()
-			if errors.Is(err, provision.ErrWaitTimeout) {
-				return &exitError{Code: ExitPending, Err: fmt.Errorf("%w after %s", provision.ErrWaitTimeout, opts.Timeout)}
-			}
-			if err != nil {
-				return err
-			}
-			polled.Subject = o.Subject
-			o = polled
-		}
-		outcomes = append(outcomes, o)
 	}
-	return printOutcomes(opts.Printer, outcomes)
+	return printOutcomes(ctx, opts.Printer, outcomes)
+}
+
+// provisionOne provisions one subject; with --wait, an answer without steps
+// (groups) is polled until final. On a wait timeout it returns the last
+// outcome read with an exit-5 error.
+func provisionOne(ctx context.Context, opts *RunOptions, svc *provision.Service, spID, jobID string, subj provision.RunSubject,
+	ruleFor func(string) (string, error), pace *provision.Pacing) (*provision.Outcome, error) {
+	rule, err := ruleFor(subj.Type)
+	if err != nil {
+		return nil, err
+	}
+	o, err := svc.ProvisionOnDemand(ctx, spID, jobID, rule, subj, pace)
+	if err != nil || !opts.Wait || len(o.Steps) > 0 || o.State == provision.StateFailure {
+		return o, err
+	}
+	req := provision.PollRequest{ServicePrincipalID: spID, JobID: jobID, Source: provision.PollAuto, ChangeID: o.ChangeID}
+	polled, err := waitWithProgress(ctx, opts.Streams, "Waiting for "+subj.DisplayName,
+		func(ctx context.Context) (*provision.Outcome, error) { return svc.Poll(ctx, req) }, opts.Interval, opts.Timeout)
+	if polled == nil {
+		return o, err
+	}
+	polled.Subject = o.Subject
+	return polled, err
 }
 
 // resolveSubjects turns --user/--group/--member into ids before any POST.
@@ -207,11 +219,11 @@ func ruleChooser(ctx context.Context, svc *provision.Service, spID, jobID, rule 
 
 // printOutcomes prints one outcome as an object, several as an array, and
 // exits with the worst state's code.
-func printOutcomes(p *output.Printer, outcomes []*provision.Outcome) error {
+func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision.Outcome) error {
 	if len(outcomes) == 1 {
-		return printOutcome(p, outcomes[0])
+		return printOutcome(ctx, p, outcomes[0])
 	}
-	if err := p.Print(outcomes, outcomesView(outcomes)); err != nil {
+	if err := p.PrintContext(ctx, outcomes, outcomesView(outcomes)); err != nil {
 		return err
 	}
 	return outcomeExit(worstState(outcomes))

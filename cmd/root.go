@@ -16,6 +16,12 @@ import (
 func Execute() int {
 	ctx, stop := signalContext()
 	defer stop()
+	go func() {
+		// After the first Ctrl-C, restore the default handling so a second
+		// one ends a command that does not stop by itself.
+		<-ctx.Done()
+		stop()
+	}()
 	f := &Factory{Streams: output.System(), Getenv: defaultGetenv}
 	root := NewCmdRoot(f)
 	err := root.ExecuteContext(ctx)
@@ -27,21 +33,21 @@ func Execute() int {
 		f.Streams.Errorf("interrupted")
 		return ExitInterrupted
 	}
-	return reportError(f.Streams, err)
+	return reportError(f.Streams, err, f.scopes)
 }
 
 // reportError prints err (unless silent) and returns its exit code.
-func reportError(s *output.Streams, err error) int {
+func reportError(s *output.Streams, err error, scopes []string) int {
 	code := exitCode(err)
 	var ee *exitError
 	if errors.As(err, &ee) && ee.Silent {
 		return code
 	}
 	s.Errorf("%s", err)
-	if hint := errorHint(err); hint != "" {
+	if hint := errorHint(err, scopes); hint != "" {
 		fmt.Fprintf(s.ErrOut, "hint: %s\n", hint)
 	}
-	if code == ExitUsage && !errors.As(err, &ee) {
+	if isCobraUsage(err) {
 		fmt.Fprintln(s.ErrOut, "Run with --help for usage.")
 	}
 	return code
@@ -96,6 +102,20 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 		root.AddCommand(add(f))
 	}
 	return root
+}
+
+// groupCommand is a command that only holds subcommands: an unknown
+// subcommand is a usage error (exit 2), never help with exit 0.
+func groupCommand(c *cobra.Command) *cobra.Command {
+	c.Args = cobra.ArbitraryArgs
+	c.FParseErrWhitelist.UnknownFlags = true
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageErr(fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath()))
+		}
+		return cmd.Help()
+	}
+	return c
 }
 
 // extraCommands lets command groups in other files register themselves.

@@ -16,7 +16,8 @@ func init() { extraCommands = append(extraCommands, NewCmdSP) }
 
 // NewCmdSP builds the `sp` command group.
 func NewCmdSP(f *Factory) *cobra.Command {
-	c := &cobra.Command{Use: "sp", Short: "Find service principals (enterprise apps)", Args: noArgs}
+	c := groupCommand(&cobra.Command{Use: "sp", Short: "Find service principals (enterprise apps)",
+		Example: "  $ provctl sp list --name Sales"})
 	c.AddCommand(NewCmdSPList(f, nil))
 	return c
 }
@@ -88,7 +89,7 @@ func spListRun(ctx context.Context, opts *SPListOptions) error {
 		row := ServicePrincipalRow{ID: sp.ID, AppID: sp.AppID, DisplayName: sp.DisplayName}
 		if opts.WithJobs {
 			jobs, err := opts.Service.ListJobs(ctx, sp.ID)
-			if err != nil && !isGraphStatus(err, 404, 403) {
+			if err != nil && !isGraphStatus(err, 404) {
 				return err
 			}
 			if len(jobs) == 0 {
@@ -103,7 +104,7 @@ func spListRun(ctx context.Context, opts *SPListOptions) error {
 	if len(rows) == 0 && opts.Printer.Format == output.Table {
 		opts.Streams.Warnf("no service principals found")
 	}
-	return opts.Printer.Print(rows, spListView(rows))
+	return opts.Printer.PrintContext(ctx, rows, spListView(rows))
 }
 
 type spListView []ServicePrincipalRow

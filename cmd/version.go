@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/output"
 )
 
 // Set by -ldflags at build time; build info fills them otherwise.
@@ -53,16 +55,11 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 		Args:    noArgs,
 		Example: "  $ provctl version\n  $ provctl version -o json",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			info := versionInfo()
-			if f.Output == "" && f.Getenv("PROVCTL_OUTPUT") == "" {
-				_, err := fmt.Fprintf(f.Streams.Out, "provctl %s (commit %s, %s, %s)\n", info.Version, info.Commit, info.GoVersion, info.Platform)
-				return err
-			}
 			p, err := f.Printer(cmd)
 			if err != nil {
 				return err
 			}
-			return p.Print(info, nil)
+			return p.PrintContext(runContext(cmd), versionInfo(), nil)
 		},
 	}
 }
@@ -73,4 +70,14 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageErr(fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0]))
 	}
 	return nil
+}
+
+// View shows the version as fields.
+func (v VersionInfo) View() []output.Section {
+	return []output.Section{{Fields: []output.Field{
+		{Name: "Version", Value: output.Cell{Text: v.Version, Style: output.Bold}},
+		{Name: "Commit", Value: output.Cell{Text: v.Commit}},
+		{Name: "Go", Value: output.Cell{Text: v.GoVersion}},
+		{Name: "Platform", Value: output.Cell{Text: v.Platform}},
+	}}}
 }

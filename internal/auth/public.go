@@ -120,9 +120,15 @@ func (s *publicSource) init(ctx context.Context) error {
 	if found == nil {
 		return notSignedIn(msgSignInExpired)
 	}
+	// Ask for what `provctl login` was granted, not for the command's own
+	// list: Entra refuses a silent request for a permission that was never
+	// consented (Synchronization.Read.All after a login that consented to
+	// Synchronization.ReadWrite.All), which would break "log in once". A
+	// command needing more than the login got answers 403 from Graph, and
+	// exit 4 names the permission.
 	scopes := delegatedScopes(s.cfg.GraphURL, s.requested)
-	if len(s.requested) == 0 && len(acct.Scopes) > 0 {
-		scopes = acct.Scopes // what was consented at login
+	if len(acct.Scopes) > 0 {
+		scopes = acct.Scopes
 	}
 	s.client, s.account, s.acct = client, *found, acct
 	s.clientID, s.tenant, s.scopes = clientID, tenant, scopes

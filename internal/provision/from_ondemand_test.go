@@ -108,7 +108,7 @@ func TestFromLog(t *testing.T) {
 
 func TestLogQueryFilter(t *testing.T) {
 	q := LogQuery{JobID: "J", ChangeID: "c'1", Status: "failure", Since: "2026-11-01T00:00:00Z"}
-	want := "jobid eq 'J' and changeId eq 'c''1' and provisioningStatusInfo/status eq 'failure' and activityDateTime gt 2026-11-01T00:00:00Z"
+	want := "jobid eq 'J' and changeid eq 'c''1' and provisioningStatusInfo/status eq 'failure' and activityDateTime gt 2026-11-01T00:00:00Z"
 	if got := q.Filter(); got != want {
 		t.Fatalf("filter\n got %s\nwant %s", got, want)
 	}

@@ -59,7 +59,7 @@ type Outcome struct {
 type Reason struct {
 	Code              string `json:"code"`
 	Message           string `json:"message"`
-	RecommendedAction string `json:"recommendedAction,omitempty"`
+	RecommendedAction string `json:"recommendedAction"`
 }
 
 // Subject is the user or group the outcome is about.

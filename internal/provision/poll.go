@@ -52,7 +52,16 @@ func (r PollRequest) Validate() error {
 	if err := checkID("job id", r.JobID); err != nil {
 		return err
 	}
-	for kind, v := range map[string]string{"change id": r.ChangeID, "subject id": r.SubjectID} {
+	return r.ValidateFilters()
+}
+
+// ValidateFilters checks the source and the logs filters alone, so a
+// command can refuse them before resolving any name.
+func (r PollRequest) ValidateFilters() error {
+	if r.Source == PollApply && (r.ChangeID != "" || r.SubjectID != "") {
+		return usagef("--change-id and --subject narrow the provisioning logs: they do not go with --source apply")
+	}
+	for kind, v := range map[string]string{"change id": r.ChangeID, "subject": r.SubjectID} {
 		if err := CheckFilterValue(kind, v); err != nil {
 			return err
 		}
@@ -83,9 +92,35 @@ func (s *Service) Poll(ctx context.Context, r PollRequest) (*Outcome, error) {
 	}
 	o, err := s.pollApply(ctx, r)
 	if err != nil && r.Source == PollAuto && applyUnavailable(err) {
+		// A mistyped job id would also miss the apply. resource and then
+		// read as "pending" forever from the logs: make sure the job exists.
+		if err := s.checkJobExists(ctx, r.ServicePrincipalID, r.JobID); err != nil {
+			return nil, err
+		}
 		return s.pollLogs(ctx, r)
 	}
 	return o, err
+}
+
+// checkJobExists reads the job once per Service (a wait loop polls many times).
+func (s *Service) checkJobExists(ctx context.Context, spID, jobID string) error {
+	key := spID + "/" + jobID
+	s.mu.Lock()
+	known := s.knownJobs[key]
+	s.mu.Unlock()
+	if known {
+		return nil
+	}
+	if _, err := s.GetJob(ctx, spID, jobID); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.knownJobs == nil {
+		s.knownJobs = map[string]bool{}
+	}
+	s.knownJobs[key] = true
+	s.mu.Unlock()
+	return nil
 }
 
 func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {
@@ -149,7 +184,7 @@ func (q LogQuery) Filter() string {
 	}
 	add("servicePrincipal/id", q.ServicePrincipalID)
 	add("jobid", q.JobID)
-	add("changeId", q.ChangeID)
+	add("changeid", q.ChangeID)
 	add("sourceIdentity/id", q.SubjectID)
 	add("provisioningStatusInfo/status", q.Status)
 	add("provisioningAction", q.Action)

@@ -86,6 +86,7 @@ func TestPollFallsBackToLogs(t *testing.T) {
 	ctx := context.Background()
 	svc, fg := newFakeGraph(t, map[string]fakeAnswer{
 		"GET servicePrincipals/sp/synchronization/jobs/apply.J": {400, `{"error":{"code":"BadRequest","message":"Invalid job id"}}`},
+		"GET servicePrincipals/sp/synchronization/jobs/J":       {200, `{"id":"J","templateId":"T"}`},
 		"GET auditLogs/provisioning":                            {200, `{"value":[{"id":"l1","jobId":"J","changeId":"c1","provisioningStatusInfo":{"status":"success"},"provisioningSteps":[{"name":"EntryExportAdd","provisioningStepType":"export","status":"success"}]}]}`},
 	})
 	o, err := svc.Poll(ctx, PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollAuto, ChangeID: "c1"})
@@ -96,7 +97,7 @@ func TestPollFallsBackToLogs(t *testing.T) {
 		t.Fatalf("outcome = %+v", o)
 	}
 	reqs := fg.requests()
-	if len(reqs) != 2 || !strings.Contains(reqs[1], "changeId+eq+%27c1%27") || !strings.Contains(reqs[1], "jobid+eq+%27J%27") {
+	if len(reqs) != 3 || !strings.Contains(reqs[2], "changeid+eq+%27c1%27") || !strings.Contains(reqs[2], "jobid+eq+%27J%27") {
 		t.Fatalf("requests = %v", reqs)
 	}
 	// --source apply does not fall back.
@@ -123,6 +124,24 @@ func TestCheckFilterValue(t *testing.T) {
 		var ue *UsageError
 		if err := CheckFilterValue("subject", bad); !errors.As(err, &ue) {
 			t.Errorf("%q: %v, want a usage error", bad, err)
+		}
+	}
+}
+
+// A mistyped job misses the apply. resource too: it must not read as
+// "pending" from empty logs, but fail with Graph's 404.
+func TestPollUnknownJobIsAnError(t *testing.T) {
+	svc, fg := newFakeGraph(t, map[string]fakeAnswer{
+		"GET servicePrincipals/sp/synchronization/jobs/apply.Nope.1": {404, `{"error":{"code":"ResourceNotFound","message":"no"}}`},
+		"GET auditLogs/provisioning":                                 {200, `{"value":[]}`},
+	})
+	_, err := svc.Poll(context.Background(), PollRequest{ServicePrincipalID: "sp", JobID: "Nope.1", Source: PollAuto})
+	if !isNotFound(err) {
+		t.Fatalf("err = %v, want the 404", err)
+	}
+	for _, r := range fg.requests() {
+		if strings.Contains(r, "auditLogs") {
+			t.Fatal("the logs were read for a job that does not exist")
 		}
 	}
 }

@@ -3,6 +3,7 @@ package provision
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/provctl/provctl/internal/graph"
 )
@@ -10,6 +11,9 @@ import (
 // Service runs provisioning operations against one Graph client.
 type Service struct {
 	Graph *graph.Client
+
+	mu        sync.Mutex
+	knownJobs map[string]bool // jobs confirmed to exist, "sp/job"
 }
 
 // AmbiguousError means a name matched more than one object; cmd maps it to

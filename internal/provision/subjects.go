@@ -10,21 +10,48 @@ import (
 )
 
 // ResolveUser turns --user (an object id or a user principal name) into a
-// user. Graph addresses users by either in the path, after validation.
+// user. A UPN is looked up with a quoted $filter, so names with ' or a
+// leading $ (valid in UPNs) never reach a URL path.
 func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.DirectoryObject, error) {
 	ref = strings.TrimSpace(ref)
 	if err := CheckUserRef(ref); err != nil {
 		return nil, err
 	}
-	var u graph.DirectoryObject
-	err := s.Graph.Get(ctx, graph.Path("users", ref), url.Values{"$select": {"id,displayName,userPrincipalName"}}, &u)
-	if isNotFound(err) {
-		return nil, &NotFoundError{Kind: "user", Ref: ref}
+	sel := url.Values{"$select": {"id,displayName,userPrincipalName"}}
+	if IsGUID(ref) {
+		var u graph.DirectoryObject
+		err := s.Graph.Get(ctx, graph.Path("users", ref), sel, &u)
+		if isNotFound(err) {
+			return nil, &NotFoundError{Kind: "user", Ref: ref}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up user %s: %w", ref, err)
+		}
+		return &u, nil
 	}
+	sel.Set("$filter", "userPrincipalName eq "+graph.QuoteODataString(ref))
+	users, err := graph.List[graph.DirectoryObject](ctx, s.Graph, "users", sel, nil, 2)
 	if err != nil {
 		return nil, fmt.Errorf("look up user %s: %w", ref, err)
 	}
-	return &u, nil
+	if len(users) == 0 {
+		return nil, &NotFoundError{Kind: "user", Ref: ref}
+	}
+	return &users[0], nil
+}
+
+// ResolveSubjectID turns --subject into the object id the logs filter on:
+// a UPN is looked up, anything else (object id, AD distinguished name) is
+// used as given.
+func (s *Service) ResolveSubjectID(ctx context.Context, ref string) (string, error) {
+	if ref == "" || IsGUID(ref) || !strings.Contains(ref, "@") {
+		return ref, nil
+	}
+	u, err := s.ResolveUser(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	return u.ID, nil
 }
 
 // CheckUserRef validates a --user or --member value before anything is sent.
@@ -32,7 +59,7 @@ func CheckUserRef(ref string) error {
 	if !IsGUID(ref) && !strings.Contains(ref, "@") {
 		return usagef("invalid user %q: give an object id or a user principal name (name@domain)", ref)
 	}
-	return checkID("user", ref)
+	return CheckFilterValue("user", ref)
 }
 
 // ResolveGroup turns --group (an object id or an exact display name) into a group.
@@ -49,10 +76,7 @@ func (s *Service) ResolveGroup(ctx context.Context, ref string) (*graph.Director
 		}
 		return &g, nil
 	}
-	if ref == "" {
-		return nil, usagef("--group is empty")
-	}
-	if err := checkName("group", ref); err != nil {
+	if err := CheckGroupRef(ref); err != nil {
 		return nil, err
 	}
 	q := url.Values{"$filter": {"displayName eq " + graph.QuoteODataString(ref)}, "$select": {"id,displayName"}}
@@ -71,6 +95,14 @@ func (s *Service) ResolveGroup(ctx context.Context, ref string) (*graph.Director
 		c[i] = g.ID + "  " + g.DisplayName
 	}
 	return nil, &AmbiguousError{Kind: "group", Ref: ref, Flag: "--group", Candidates: c}
+}
+
+// CheckGroupRef validates --group before anything is sent.
+func CheckGroupRef(ref string) error {
+	if strings.TrimSpace(ref) == "" {
+		return usagef("--group is empty")
+	}
+	return checkName("group", ref)
 }
 
 // Rules reads the rules of a job's schema: their ids are what --rule takes.
