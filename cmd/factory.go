@@ -43,7 +43,7 @@ type Factory struct {
 // Settings resolves and validates the connection settings once.
 func (f *Factory) Settings(cmd *cobra.Command) (Settings, error) {
 	f.once.Do(func() {
-		v, dir, err := newViper(cmd.Flags(), f.ConfigFile, f.Getenv)
+		v, dir, err := newViper(cmd.Flags(), f.ConfigFile, f.Getenv, f.Streams.Warnf)
 		if err != nil {
 			f.err = err
 			return

@@ -58,7 +58,7 @@ func configDir(getenv func(string) string) (string, error) {
 
 // newViper reads the config file (explicit path or <dir>/config.yaml, if it
 // exists) and binds environment variables and the given flags.
-func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) string) (*viper.Viper, string, error) {
+func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) string, warn func(string, ...any)) (*viper.Viper, string, error) {
 	dir, err := configDir(getenv)
 	if err != nil {
 		return nil, "", err
@@ -72,6 +72,11 @@ func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) strin
 	if data, err := os.ReadFile(path); err == nil {
 		if err := v.ReadConfig(strings.NewReader(string(data))); err != nil {
 			return nil, "", usageErr(fmt.Errorf("config file %s: %w", path, err))
+		}
+		for _, key := range v.AllKeys() {
+			if _, known := settingKeys[key]; !known {
+				warn("config file %s: unknown key %q (known keys are named like the flags, e.g. tenant, output)", path, key)
+			}
 		}
 	} else if configFile != "" || !errors.Is(err, os.ErrNotExist) {
 		return nil, "", usageErr(fmt.Errorf("config file: %w", err))
