@@ -39,7 +39,7 @@ func (p *Pacing) Wait(ctx context.Context) error {
 		now = time.Now
 	}
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = graph.SleepContext
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -57,17 +57,6 @@ func (p *Pacing) Wait(ctx context.Context) error {
 		if err := sleep(ctx, p.Window-t.Sub(p.sent[0])); err != nil {
 			return err
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 
