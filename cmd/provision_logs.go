@@ -159,6 +159,9 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 	for i := range entries {
 		outcomes[i] = provision.FromLog(spID, &entries[i], json.RawMessage(raws[i]))
 	}
+	if len(outcomes) == 0 && opts.Printer.Format == output.Table {
+		opts.Printer.Streams.Warnf("no provisioning-log entries match (the logs can lag a few minutes behind)")
+	}
 	return opts.Printer.PrintContext(ctx, outcomes, logsView(outcomes))
 }
 
