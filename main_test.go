@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,11 +44,12 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emulator": cmdEmulator,
-			"emuctl":   cmdEmuctl,
-			"sleep":    cmdSleep,
-			"exits":    cmdExits,
-			"perm":     cmdPerm,
+			"emulator":  cmdEmulator,
+			"emuctl":    cmdEmuctl,
+			"sleep":     cmdSleep,
+			"exits":     cmdExits,
+			"perm":      cmdPerm,
+			"nosecrets": cmdNoSecrets,
 		},
 	})
 }
@@ -158,5 +160,40 @@ func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if got := fi.Mode().Perm(); (uint64(got) == want) == neg {
 		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// cmdNoSecrets checks that no token secret held in an MSAL cache file
+// appears in the given files: nosecrets CACHE FILE...
+func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: nosecrets CACHE FILE...")
+	}
+	var doc map[string]map[string]struct {
+		Secret string `json:"secret"`
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	var secrets []string
+	for _, section := range doc {
+		for _, item := range section {
+			if len(item.Secret) >= 8 {
+				secrets = append(secrets, item.Secret)
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		ts.Fatalf("no secrets in %s: the check would prove nothing", args[0])
+	}
+	for _, f := range args[1:] {
+		data := ts.ReadFile(f)
+		for _, sec := range secrets {
+			if strings.Contains(data, sec) {
+				ts.Fatalf("%s contains a token from the cache", f)
+			}
+			// a cut-off or partly masked token still leaks
+			if len(sec) > 40 && strings.Contains(data, sec[len(sec)/2:len(sec)/2+20]) {
+				ts.Fatalf("%s contains part of a token from the cache", f)
+			}
+		}
 	}
 }

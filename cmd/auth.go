@@ -98,7 +98,11 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		}
 		fmt.Fprintln(opts.Streams.ErrOut, output.Sanitize(msg))
 		if !dc.ExpiresOn.IsZero() {
-			fmt.Fprintf(opts.Streams.ErrOut, "Waiting for sign-in (the code expires in %s; Ctrl-C to cancel)...\n", durationText(time.Until(dc.ExpiresOn)))
+			wait, why := time.Until(dc.ExpiresOn), "the code expires"
+			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+				wait, why = time.Until(deadline), "--timeout ends the wait"
+			}
+			fmt.Fprintf(opts.Streams.ErrOut, "Waiting for sign-in (%s in %s; Ctrl-C to cancel)...\n", why, durationText(wait))
 		}
 	})
 	if err != nil {

@@ -82,7 +82,8 @@ func (f *Factory) HTTPClient(cmd *cobra.Command) (*http.Client, error) {
 	if f.httpc == nil {
 		var trace io.Writer
 		if f.Debug {
-			trace = f.Streams.ErrOut
+			// Bodies may come from a proxy's HTML page: never let them drive the terminal.
+			trace = output.SafeWriter{W: f.Streams.ErrOut}
 		}
 		c, err := graph.NewHTTPClient(s.CAFile, trace)
 		if err != nil {

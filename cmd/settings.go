@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -78,7 +79,7 @@ func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) strin
 				warn("config file %s: unknown key %q (known keys are named like the flags, e.g. tenant, output)", path, key)
 			}
 		}
-	} else if configFile != "" || !errors.Is(err, os.ErrNotExist) {
+	} else if configFile != "" || !(errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
 		return nil, "", usageErr(fmt.Errorf("config file: %w", err))
 	}
 	for key, env := range settingKeys {

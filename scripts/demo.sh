@@ -37,8 +37,8 @@ show "$bin" provision poll --sp "$box" --job "$boxjob" --wait --interval 1s
 say "The same as JSON, for scripts"
 show "$bin" provision poll --sp "$box" --job "$boxjob" -o json --jq '{state, source, jobId}'
 
-say "…and YAML"
-show "$bin" provision poll --sp "$box" --job "$boxjob" -o yaml | head -12
+say "…and YAML (the same field names)"
+show "$bin" provision poll --sp "$box" --job "$boxjob" -o yaml --jq '{state, source, templateId, endedAt, counts}'
 
 say "Salesforce Sandbox: the job is in quarantine, so the outcome is failure (exit 3)"
 show "$bin" provision poll --sp 2c6f4a1e-8d3b-4e7a-9f15-b0c2d4e6f801 --job SfSandboxOutDelta.e4bbf44533ea4eabb17027f3a92e92aa
@@ -61,4 +61,4 @@ fi
 say "A bad id is refused before anything is sent (exit 2)"
 show "$bin" provision poll --sp "$box" --job ../../users
 
-say "Done. Try it yourself: . $work/env is gone now; run 'bin/provctl emulator --env-file /tmp/emu.env' and source that file."
+say "Done. To try it yourself: 'bin/provctl emulator --env-file /tmp/emu.env &', then '. /tmp/emu.env' and 'bin/provctl login'."

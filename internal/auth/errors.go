@@ -95,6 +95,10 @@ func classify(ctx context.Context, err error, secrets ...string) failure {
 			text += " (behind a TLS-inspecting proxy, or using the emulator? set PROVCTL_CA_FILE)"
 		}
 		return failure{kind: kindNetwork, text: text}
+	case strings.Contains(err.Error(), "json decode error"):
+		// A proxy page or a cut-off answer, not a verdict on the sign-in;
+		// MSAL's text carries the raw body, so none of it is shown.
+		return failure{kind: kindServer, text: "its answer could not be read (not a token response)"}
 	default:
 		return failure{kind: kindOther, text: scrub(flatten(err.Error()), secrets)}
 	}

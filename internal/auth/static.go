@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -47,6 +48,9 @@ func (s *staticSource) status(context.Context) (*StatusInfo, error) {
 	}
 	if c.Exp > 0 {
 		info.ExpiresOn = time.Unix(c.Exp, 0)
+		if time.Now().After(info.ExpiresOn) {
+			return nil, &Error{Err: fmt.Errorf("the token in PROVCTL_ACCESS_TOKEN expired at %s: get a fresh one, or unset it and run `provctl login`", info.ExpiresOn.UTC().Format(time.RFC3339))}
+		}
 	}
 	return info, nil
 }

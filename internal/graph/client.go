@@ -269,12 +269,14 @@ func (e *NetworkError) Error() string {
 }
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// redactURL drops the query, which may hold user data such as filters.
+// redactURL drops the query (user data such as filters) and any password.
 func redactURL(raw string) string {
-	if i := strings.IndexByte(raw, '?'); i >= 0 {
-		return raw[:i]
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
 	}
-	return raw
+	u.RawQuery, u.ForceQuery = "", false
+	return u.Redacted()
 }
 
 func newGUID() string {

@@ -16,7 +16,16 @@ type InvalidIDError struct {
 }
 
 func (e *InvalidIDError) Error() string {
-	return fmt.Sprintf("invalid %s %q: %s", e.Kind, e.ID, e.Why)
+	return fmt.Sprintf("invalid %s %q: %s", e.Kind, Clip(e.ID), e.Why)
+}
+
+// Clip shortens user input echoed in a message to a readable length.
+func Clip(s string) string {
+	const max = 120
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
 }
 
 // ValidateID checks an id before it becomes a path segment. Graph ids are

@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -158,4 +159,19 @@ func controlEscape(r rune) string {
 		return fmt.Sprintf(`\x%02x`, r)
 	}
 	return fmt.Sprintf(`\u%04x`, r)
+}
+
+// SafeWriter writes multi-line text for people (such as the --debug
+// trace) with line breaks and tabs kept and every other control character
+// and bidi override shown escaped, so nothing written to it can
+// drive a terminal. Each Write is sanitized on its own: callers write whole
+// lines or blocks.
+type SafeWriter struct{ W io.Writer }
+
+// Write implements io.Writer; it reports len(p) on success.
+func (w SafeWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.W, sanitizeText(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -105,3 +105,16 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+func TestSafeWriterKeepsLinesEscapesControls(t *testing.T) {
+	var b strings.Builder
+	in := []byte("< <html>\x1b]0;pwned\x07\x1b[2J\n\tnext line\n")
+	n, err := SafeWriter{W: &b}.Write(in)
+	if err != nil || n != len(in) {
+		t.Fatalf("n=%d err=%v", n, err)
+	}
+	got := b.String()
+	if strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, "\n\tnext line\n") {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -75,7 +75,7 @@ func (r PollRequest) ValidateFilters() error {
 // and absurd lengths are refused.
 func CheckFilterValue(kind, v string) error {
 	if len(v) > 1024 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return usagef("invalid %s %q", kind, v)
+		return usagef("invalid %s %q", kind, graph.Clip(v))
 	}
 	return nil
 }

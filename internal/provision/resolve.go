@@ -111,7 +111,7 @@ func ambiguousSPs(ref string, list []graph.ServicePrincipal) error {
 // checkName rejects names that cannot be a display name (control characters).
 func checkName(kind, name string) error {
 	if len(name) > 256 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return usagef("invalid %s name %q", kind, name)
+		return usagef("invalid %s name %q", kind, graph.Clip(name))
 	}
 	return nil
 }
