@@ -84,6 +84,8 @@ func clean(s string, mode cleanMode) string {
 			}
 		case mode == encodedMode && (r == '\ufffe' || r == '\uffff'):
 			fmt.Fprintf(&b, `\u%04x`, r)
+		case mode == cellMode && isInvisible(r):
+			fmt.Fprintf(&b, `\u%04x`, r) // "Box\u200b" must not pass for "Box"
 		case isControl(r):
 			if mode == encodedMode {
 				fmt.Fprintf(&b, `\u%04x`, r)
@@ -111,6 +113,8 @@ func needsClean(s string, mode cleanMode) bool {
 			if mode == cellMode {
 				return true
 			}
+		case mode == cellMode && isInvisible(r):
+			return true
 		case r == utf8.RuneError && size == 1,
 			r == '\u2028' || r == '\u2029',
 			r == '\ufffe' || r == '\uffff',
@@ -139,6 +143,12 @@ func isControl(r rune) bool {
 // isBidiControl reports the embedding, override and isolate controls.
 func isBidiControl(r rune) bool {
 	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+}
+
+// isInvisible reports zero-width characters that would let a look-alike
+// name (an app, a user) pass for another in a table.
+func isInvisible(r rune) bool {
+	return (r >= '\u200b' && r <= '\u200d') || r == '\u2060' || r == '\ufeff' || r == '\u180e'
 }
 
 // controlEscape spells a control character the way Go source would.

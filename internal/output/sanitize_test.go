@@ -118,3 +118,12 @@ func TestSafeWriterKeepsLinesEscapesControls(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestSanitizeShowsZeroWidth(t *testing.T) {
+	if got := Sanitize("Box\u200b"); got != `Box\u200b` {
+		t.Fatalf("got %q", got)
+	}
+	if got := Sanitize("Bo\ufeffx"); got != `Bo\ufeffx` {
+		t.Fatalf("got %q", got)
+	}
+}
