@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -104,7 +105,7 @@ func (f *Factory) AuthConfig(cmd *cobra.Command) (auth.Config, error) {
 	if err != nil {
 		return auth.Config{}, err
 	}
-	return auth.Config{
+	cfg := auth.Config{
 		Tenant:        s.Tenant,
 		ClientID:      s.ClientID,
 		AuthorityHost: s.AuthorityHost,
@@ -114,7 +115,11 @@ func (f *Factory) AuthConfig(cmd *cobra.Command) (auth.Config, error) {
 		HTTPClient:    httpc,
 		Env:           f.Getenv,
 		Warn:          func(msg string) { f.Streams.Warnf("%s", msg) },
-	}, nil
+	}
+	if cfg.ConfigDir == "" && auth.SelectMode(cfg) == auth.ModeDeviceCode {
+		return cfg, usageErr(errors.New("no folder for the token cache: set PROVCTL_CONFIG_DIR (or HOME)"))
+	}
+	return cfg, nil
 }
 
 // Service returns a provisioning service whose Graph client signs in with

@@ -60,17 +60,18 @@ func configDir(getenv func(string) string) (string, error) {
 // newViper reads the config file (explicit path or <dir>/config.yaml, if it
 // exists) and binds environment variables and the given flags.
 func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) string, warn func(string, ...any)) (*viper.Viper, string, error) {
-	dir, err := configDir(getenv)
-	if err != nil {
-		return nil, "", err
-	}
+	// No folder (HOME unset) is fine for a static or app-only token: only
+	// the token cache needs one, and AuthConfig says so then.
+	dir, _ := configDir(getenv)
 	v := viper.New()
 	v.SetConfigType("yaml")
 	path := configFile
-	if path == "" {
+	if path == "" && dir != "" {
 		path = filepath.Join(dir, "config.yaml")
 	}
-	if data, err := os.ReadFile(path); err == nil {
+	if path == "" {
+		// no config file to read
+	} else if data, err := os.ReadFile(path); err == nil {
 		if err := v.ReadConfig(strings.NewReader(string(data))); err != nil {
 			return nil, "", usageErr(fmt.Errorf("config file %s: %w", path, err))
 		}
