@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 )
@@ -50,11 +48,7 @@ func TestPollFlagsToOptions(t *testing.T) {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			f, _, _ := testFactory(nil)
 			var got *PollOptions
-			c := NewCmdPoll(f, func(_ context.Context, o *PollOptions) error { got = o; return nil })
-			c.SetArgs(tt.args)
-			c.SilenceErrors, c.SilenceUsage = true, true
-			c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
-			err := c.Execute()
+			err := runFlags(t, NewCmdPoll(f, func(_ context.Context, o *PollOptions) error { got = o; return nil }), tt.args)
 			if code := exitCode(err); code != tt.wantCode {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantCode)
 			}
