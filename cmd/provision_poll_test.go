@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -11,13 +12,10 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-func testFactory(env map[string]string) (*Factory, *strings.Builder, *strings.Builder) {
+// testFactory is a Factory over buffers (not a terminal) and a fixed environment.
+func testFactory(env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 	s, out, errOut := output.Test()
-	_ = out
-	_ = errOut
-	o, e := &strings.Builder{}, &strings.Builder{}
-	s.Out, s.ErrOut = o, e
-	return &Factory{Streams: s, Getenv: func(k string) string { return env[k] }}, o, e
+	return &Factory{Streams: s, Getenv: func(k string) string { return env[k] }}, out, errOut
 }
 
 func TestPollFlagsToOptions(t *testing.T) {
