@@ -1,12 +1,10 @@
 package cmd
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -157,10 +155,3 @@ const (
 	scopeAuditLog  = "AuditLog.Read.All"
 	scopeDirectory = "Directory.Read.All"
 )
-
-// signalContext ends on Ctrl-C or SIGTERM.
-func signalContext() (context.Context, context.CancelFunc) {
-	return notifyContext(context.Background())
-}
-
-var defaultGetenv = os.Getenv

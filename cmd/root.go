@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +23,7 @@ func Execute() int {
 		<-ctx.Done()
 		stop()
 	}()
-	f := &Factory{Streams: output.System(), Getenv: defaultGetenv}
+	f := &Factory{Streams: output.System(), Getenv: os.Getenv}
 	root := NewCmdRoot(f)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
