@@ -25,6 +25,10 @@ type ProvisioningObjectSummary struct {
 	TargetIdentity         *ProvisionedIdentity    `json:"targetIdentity"`
 	SourceSystem           *ProvisioningSystem     `json:"sourceSystem"`
 	TargetSystem           *ProvisioningSystem     `json:"targetSystem"`
+	// Action and StatusInfo are the older beta names of ProvisioningAction
+	// and ProvisioningStatusInfo, still sent by some tenants and paths.
+	Action     Text           `json:"action"`
+	StatusInfo *StatusDetails `json:"statusInfo"`
 }
 
 // Initiator is initiatedBy.
