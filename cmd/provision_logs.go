@@ -170,17 +170,11 @@ type logsView []*provision.Outcome
 func (v logsView) View() []output.Section {
 	s := output.Section{Columns: []string{"TIME", "STATE", "ACTION", "SUBJECT", "REASON", "CHANGE ID"}}
 	for _, o := range v {
-		subject, reason := "", ""
+		subject := ""
 		if o.Subject != nil {
-			subject = o.Subject.DisplayName
-			if subject == "" {
-				subject = o.Subject.ID
-			}
+			subject = firstOf(o.Subject.DisplayName.String(), o.Subject.ID.String())
 		}
-		if o.Reason != nil {
-			reason = strings.Trim(o.Reason.Code+": "+o.Reason.Message, ": ")
-		}
-		s.Rows = append(s.Rows, []output.Cell{{Text: formatTime(o.StartedAt)}, stateCell(string(o.State)), {Text: o.Action}, {Text: subject}, {Text: reason}, {Text: o.ChangeID, Style: output.Muted}})
+		s.Rows = append(s.Rows, []output.Cell{{Text: formatTime(o.StartedAt)}, stateCell(string(o.State)), {Text: o.Action.String()}, {Text: subject}, {Text: reasonText(o.Reason)}, {Text: o.ChangeID.String(), Style: output.Muted}})
 	}
 	return []output.Section{s}
 }

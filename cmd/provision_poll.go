@@ -40,8 +40,11 @@ func NewCmdPoll(f *Factory, runF func(context.Context, *PollOptions) error) *cob
 
 The outcome comes from the job's apply.{jobId} resource; where Graph does not
 serve it (real tenants answer provisionOnDemand synchronously), from the newest
-provisioning-log entry of the job, narrowed by --change-id or --subject.
---source forces one of the two.
+provisioning-log entry of the job. --subject or --change-id narrow it to one
+user, group or request, and are answered from the provisioning logs, since
+the apply. resource cannot say whose outcome it holds. Without them the
+answer is the job's most recent request, whoever it was for: the output names
+its subject. --source forces one of the two sources.
 
 Without --wait it reads once and exits 5 while the outcome is pending. With
 --wait it polls every --interval (never faster than Graph's Retry-After) until
@@ -146,26 +149,28 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
+	// Without a subject or change id, the answer is the job's most recent
+	// request, whoever it was for: the view says so.
+	view := outcomeView{latestOfJob: subjectID == "" && opts.ChangeID == ""}
 	poll := func(ctx context.Context) (*provision.Outcome, error) { return svc.Poll(ctx, req) }
 	if !opts.Wait {
 		o, err := poll(ctx)
 		if err != nil {
 			return err
 		}
-		return printOutcome(ctx, opts.Printer, o)
+		view.o = o
+		return printOutcomeView(ctx, opts.Printer, view)
 	}
-	return waitAndPrint(ctx, opts.Streams, opts.Printer, "Waiting for "+sp.DisplayName, poll, opts.Interval, opts.Timeout)
-}
-
-// waitAndPrint polls until final with progress on stderr, prints the last
-// outcome, and maps it to the exit code (5 on timeout).
-func waitAndPrint(ctx context.Context, s *output.Streams, p *output.Printer, label string,
-	poll func(context.Context) (*provision.Outcome, error), interval, timeout time.Duration) error {
-	o, err := waitWithProgress(ctx, s, label, poll, interval, timeout)
+	label := "Waiting for the outcome of " + sp.DisplayName
+	if opts.Source == provision.PollLogs || !view.latestOfJob {
+		label += " (the provisioning log: real tenants take minutes)"
+	}
+	o, err := waitWithProgress(ctx, opts.Streams, label, poll, opts.Interval, opts.Timeout)
 	if o == nil || (err != nil && exitCode(err) != ExitPending) {
 		return err
 	}
-	perr := printOutcome(ctx, p, o)
+	view.o = o
+	perr := printOutcomeView(ctx, opts.Printer, view)
 	if err != nil { // timed out: the last outcome is printed, the exit is 5
 		return err
 	}
@@ -193,8 +198,14 @@ func waitWithProgress(ctx context.Context, s *output.Streams, label string,
 }
 
 func printOutcome(ctx context.Context, p *output.Printer, o *provision.Outcome) error {
-	if err := p.PrintContext(ctx, o, outcomeView{o}); err != nil {
+	return printOutcomeView(ctx, p, outcomeView{o: o})
+}
+
+// printOutcomeView prints one outcome and exits with its worst state
+// (a group's members included).
+func printOutcomeView(ctx context.Context, p *output.Printer, v outcomeView) error {
+	if err := p.PrintContext(ctx, v.o, v); err != nil {
 		return err
 	}
-	return outcomeExit(o.State)
+	return outcomeExit(provision.WorstState([]*provision.Outcome{v.o}))
 }

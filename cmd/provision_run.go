@@ -48,41 +48,24 @@ and the action in the target app.
 left out. --user takes object ids or user principal names; --group an id or
 display name, with up to 5 --member to provision with it.
 
-Requests are paced to Graph's limit of 5 per 10 seconds. With --wait, an
-answer without steps (as for groups) is polled until final.
+Requests are paced to Graph's limit of 5 per 10 seconds. Graph answers each
+request at once; with --wait, provctl then waits for the request's own entry
+in the provisioning logs (same job, same subject, no older than the request,
+same change id) and reports that: real tenants record it minutes later. For
+a group, its own entry is shown with each --member's entry beside it.
 
-Exit codes: 0 success or warning, 3 failure, 5 pending, 6 skipped (the worst
-outcome wins when several users are given).`,
+Exit codes: 0 success or warning, 3 failure, 5 pending or timed out, 6
+skipped (the worst outcome wins when several users or members are given).`,
 		Example: `  $ provctl provision run --sp Box --user adele@contoso.com
   $ provctl provision run --sp "Salesforce Sandbox" --user 9bb0f679-a883-4a6f-8260-35b491b8b8c8 -o json
   $ provctl provision run --sp Box --group Sales --member adele@contoso.com --wait`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := validateRefs(opts.SP, opts.Job); err != nil {
-				return err
-			}
 			if err := validateWaitFlags(opts.Interval, opts.Timeout); err != nil {
 				return err
 			}
-			switch {
-			case len(opts.Members) > 0 && opts.Group == "":
-				return usageErr(errors.New("--member needs --group"))
-			case len(opts.Users) == 0 && opts.Group == "":
-				return usageErr(errors.New("give --user (repeatable) or --group"))
-			case len(opts.Users) > 0 && opts.Group != "":
-				return usageErr(errors.New("--user and --group cannot be combined: run them separately"))
-			case len(opts.Members) > provision.MaxGroupMembers:
-				return usageErr(fmt.Errorf("at most %d --member per request, got %d", provision.MaxGroupMembers, len(opts.Members)))
-			}
-			for _, u := range append(append([]string{}, opts.Users...), opts.Members...) {
-				if err := provision.CheckUserRef(u); err != nil {
-					return err
-				}
-			}
-			if opts.Group != "" {
-				if err := provision.CheckGroupRef(opts.Group); err != nil {
-					return err
-				}
+			if err := opts.request().Validate(); err != nil {
+				return err
 			}
 			var err error
 			opts.Streams = f.Streams
@@ -110,115 +93,56 @@ outcome wins when several users are given).`,
 	return c
 }
 
+// request is the domain request the flags describe.
+func (o *RunOptions) request() provision.RunRequest {
+	return provision.RunRequest{
+		SP: o.SP, Job: o.Job, Rule: o.Rule, Users: o.Users, Group: o.Group, Members: o.Members,
+		Wait: o.Wait, Interval: o.Interval, Timeout: o.Timeout,
+	}
+}
+
 func runRun(ctx context.Context, opts *RunOptions) error {
-	svc := opts.Service
-	sp, err := svc.ResolveServicePrincipal(ctx, opts.SP)
+	req := opts.request()
+	req.Progress = &progressAdapter{streams: opts.Streams}
+	outcomes, err := opts.Service.Run(ctx, req)
+	if errors.Is(err, provision.ErrWaitTimeout) {
+		err = &exitError{Code: ExitPending, Err: fmt.Errorf("%w for the provisioning log after %s; the provisionOnDemand answer is shown", provision.ErrWaitTimeout, opts.Timeout)}
+	}
+	if len(outcomes) == 0 {
+		return err
+	}
+	// Report what was done before an error or a timeout; the error decides
+	// the exit code then.
+	perr := printOutcomes(ctx, opts.Printer, outcomes)
 	if err != nil {
 		return err
 	}
-	jobID, err := svc.ResolveJob(ctx, sp.ID, opts.Job)
-	if err != nil {
-		return err
-	}
-	subjects, err := resolveSubjects(ctx, svc, opts)
-	if err != nil {
-		return err
-	}
-	ruleFor := ruleChooser(ctx, svc, sp.ID, jobID, opts.Rule)
-	pace := provision.DefaultPacing()
-	var outcomes []*provision.Outcome
-	for _, subj := range subjects {
-		o, err := provisionOne(ctx, opts, svc, sp.ID, jobID, subj, ruleFor, pace)
-		if o != nil {
-			outcomes = append(outcomes, o)
-		}
-		if err != nil {
-			// Report what was already provisioned before the error.
-			if len(outcomes) > 0 {
-				_ = printOutcomes(ctx, opts.Printer, outcomes)
-			}
-			return err
-		}
-	}
-	return printOutcomes(ctx, opts.Printer, outcomes)
+	return perr
 }
 
-// provisionOne provisions one subject; with --wait, an answer without steps
-// (groups) is polled until final. On a wait timeout it returns the last
-// outcome read with an exit-5 error.
-func provisionOne(ctx context.Context, opts *RunOptions, svc *provision.Service, spID, jobID string, subj provision.RunSubject,
-	ruleFor func(string) (string, error), pace *provision.Pacing) (*provision.Outcome, error) {
-	rule, err := ruleFor(subj.Type)
-	if err != nil {
-		return nil, err
-	}
-	o, err := svc.ProvisionOnDemand(ctx, spID, jobID, rule, subj, pace)
-	if err != nil || !opts.Wait || len(o.Steps) > 0 || o.State == provision.StateFailure {
-		return o, err
-	}
-	req := provision.PollRequest{ServicePrincipalID: spID, JobID: jobID, Source: provision.PollAuto, ChangeID: o.ChangeID}
-	polled, err := waitWithProgress(ctx, opts.Streams, "Waiting for "+subj.DisplayName,
-		func(ctx context.Context) (*provision.Outcome, error) { return svc.Poll(ctx, req) }, opts.Interval, opts.Timeout)
-	if polled == nil {
-		return o, err
-	}
-	polled.Subject = o.Subject
-	return polled, err
+// progressAdapter draws the domain's wait progress on stderr.
+type progressAdapter struct {
+	streams *output.Streams
+	p       output.Progress
 }
 
-// resolveSubjects turns --user/--group/--member into ids before any POST.
-func resolveSubjects(ctx context.Context, svc *provision.Service, opts *RunOptions) ([]provision.RunSubject, error) {
-	if opts.Group != "" {
-		g, err := svc.ResolveGroup(ctx, opts.Group)
-		if err != nil {
-			return nil, err
-		}
-		subj := provision.RunSubject{ID: g.ID, DisplayName: g.DisplayName, Type: "Group"}
-		for _, m := range opts.Members {
-			u, err := svc.ResolveUser(ctx, m)
-			if err != nil {
-				return nil, err
-			}
-			subj.MemberIDs = append(subj.MemberIDs, u.ID)
-		}
-		return []provision.RunSubject{subj}, nil
+func (a *progressAdapter) Start(label string) { a.p = output.NewProgress(a.streams, label) }
+
+func (a *progressAdapter) Update(o *provision.Outcome) {
+	if a.p != nil {
+		a.p.Update(string(o.State), string(o.Source))
 	}
-	var out []provision.RunSubject
-	for _, ref := range opts.Users {
-		u, err := svc.ResolveUser(ctx, ref)
-		if err != nil {
-			return nil, err
-		}
-		name := u.UserPrincipalName
-		if name == "" {
-			name = u.DisplayName
-		}
-		out = append(out, provision.RunSubject{ID: u.ID, DisplayName: name, Type: "User"})
-	}
-	return out, nil
 }
 
-// ruleChooser returns --rule as given, or picks from the schema (read once).
-func ruleChooser(ctx context.Context, svc *provision.Service, spID, jobID, rule string) func(string) (string, error) {
-	var cached []provision.Rule
-	loaded := false
-	return func(objectType string) (string, error) {
-		if rule != "" {
-			return rule, nil
-		}
-		if !loaded {
-			rules, err := svc.Rules(ctx, spID, jobID)
-			if err != nil {
-				return "", err
-			}
-			cached, loaded = rules, true
-		}
-		return provision.PickRule(cached, objectType)
+func (a *progressAdapter) Stop() {
+	if a.p != nil {
+		a.p.Stop()
+		a.p = nil
 	}
 }
 
 // printOutcomes prints one outcome as an object, several as an array, and
-// exits with the worst state's code.
+// exits with the worst state's code (group members included).
 func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision.Outcome) error {
 	if len(outcomes) == 1 {
 		return printOutcome(ctx, p, outcomes[0])
@@ -226,18 +150,7 @@ func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision
 	if err := p.PrintContext(ctx, outcomes, outcomesView(outcomes)); err != nil {
 		return err
 	}
-	return outcomeExit(worstState(outcomes))
-}
-
-func worstState(outcomes []*provision.Outcome) provision.State {
-	rank := map[provision.State]int{provision.StateSuccess: 0, provision.StateWarning: 1, provision.StateSkipped: 2, provision.StatePending: 3, provision.StateFailure: 4}
-	worst := provision.StateSuccess
-	for _, o := range outcomes {
-		if rank[o.State] > rank[worst] {
-			worst = o.State
-		}
-	}
-	return worst
+	return outcomeExit(provision.WorstState(outcomes))
 }
 
 type outcomesView []*provision.Outcome
@@ -245,9 +158,9 @@ type outcomesView []*provision.Outcome
 func (v outcomesView) View() []output.Section {
 	var out []output.Section
 	for _, o := range v {
-		secs := outcomeView{o}.View()
+		secs := outcomeView{o: o}.View()
 		if o.Subject != nil && len(secs) > 0 {
-			secs[0].Title = o.Subject.DisplayName
+			secs[0].Title = o.Subject.DisplayName.String()
 		}
 		out = append(out, secs...)
 	}

@@ -11,8 +11,13 @@ import (
 )
 
 // outcomeView shows an Outcome like the portal: the verdict first, then one
-// row per step, then the attribute changes.
-type outcomeView struct{ o *provision.Outcome }
+// row per step, then the attribute changes, then a group's members.
+// latestOfJob says the outcome is the job's most recent request, whoever
+// it was for (poll without --subject or --change-id).
+type outcomeView struct {
+	o           *provision.Outcome
+	latestOfJob bool
+}
 
 func (v outcomeView) View() []output.Section {
 	o := v.o
@@ -25,18 +30,16 @@ func (v outcomeView) View() []output.Section {
 		}
 	}
 	if r := o.Reason; r != nil {
-		add("Reason", strings.TrimSpace(strings.Trim(r.Code+": "+r.Message, ": ")))
-		add("Recommended", r.RecommendedAction)
+		add("Reason", reasonText(r))
+		add("Recommended", r.RecommendedAction.String())
 	}
-	if s := o.Subject; s != nil {
-		add("Subject", strings.TrimSpace(fmt.Sprintf("%s %s", s.DisplayName, paren(s.ID))))
-	}
-	add("Action", o.Action)
+	add("Subject", subjectText(o.Subject, v.latestOfJob))
+	add("Action", o.Action.String())
 	add("Service principal", o.ServicePrincipalID)
 	add("Job", o.JobID)
-	add("Template", o.TemplateID)
+	add("Template", o.TemplateID.String())
 	add("Source", string(o.Source))
-	add("Change id", o.ChangeID)
+	add("Change id", o.ChangeID.String())
 	add("Started", formatTime(o.StartedAt))
 	add("Ended", formatTime(o.EndedAt))
 	if c := o.Counts; c != nil {
@@ -64,7 +67,48 @@ func (v outcomeView) View() []output.Section {
 		}
 		sections = append(sections, props)
 	}
+	if len(o.Members) > 0 {
+		members := output.Section{Title: "Members", Columns: []string{"MEMBER", "STATE", "ACTION", "REASON", "SOURCE"}}
+		for _, m := range o.Members {
+			members.Rows = append(members.Rows, []output.Cell{
+				{Text: subjectText(m.Subject, false)}, stateCell(string(m.State)), {Text: m.Action.String()}, {Text: reasonText(m.Reason)}, {Text: string(m.Source), Style: output.Muted},
+			})
+		}
+		sections = append(sections, members)
+	}
 	return sections
+}
+
+// subjectText names a subject by name and id; an outcome whose source does
+// not say whose it is (the apply. resource) says so instead of guessing.
+func subjectText(s *provision.Subject, latestOfJob bool) string {
+	text := ""
+	if s != nil {
+		text = strings.TrimSpace(fmt.Sprintf("%s %s", s.DisplayName, paren(s.ID.String())))
+	}
+	switch {
+	case latestOfJob && text == "":
+		return "not reported by this source (the job's most recent request)"
+	case latestOfJob:
+		return text + ", the job's most recent request"
+	}
+	return text
+}
+
+func reasonText(r *provision.Reason) string {
+	if r == nil {
+		return ""
+	}
+	return strings.TrimSpace(strings.Trim(r.Code.String()+": "+r.Message.String(), ": "))
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // stateCell colors an outcome or step status.
@@ -106,14 +150,17 @@ func valueText(v *string) string {
 	return *v
 }
 
-// detailsText shows step details as key=value pairs in a stable order.
+// detailsText shows step details as key=value pairs in a stable order;
+// empty values (cloud sync sends a hundred of them) are left out.
 func detailsText(d map[string]string) string {
 	if len(d) == 0 {
 		return ""
 	}
 	keys := make([]string, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
+	for k, v := range d {
+		if v != "" {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	parts := make([]string, 0, len(keys))

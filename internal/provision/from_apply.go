@@ -15,8 +15,8 @@ func FromApply(spID, jobID string, res *graph.ApplyResource) *Outcome {
 	o := &Outcome{
 		ServicePrincipalID: spID,
 		JobID:              jobID,
-		ID:                 res.ID,
-		TemplateID:         res.TemplateID,
+		ID:                 NullString(res.ID),
+		TemplateID:         NullString(res.TemplateID),
 		Source:             SourceApply,
 		State:              StatePending,
 		Raw:                res.Raw,
@@ -63,11 +63,11 @@ func FromApply(spID, jobID string, res *graph.ApplyResource) *Outcome {
 			return o.normalize() // still running
 		}
 		o.State = StateWarning
-		o.Reason = &Reason{Code: "UnknownState", Message: "Graph reported execution state " + quote(string(exec.State))}
+		o.Reason = &Reason{Code: "UnknownState", Message: NullString("Graph reported execution state " + quote(string(exec.State)))}
 		return o.normalize()
 	}
 	if o.State != StateSuccess && exec.Error != nil {
-		o.Reason = &Reason{Code: exec.Error.Code, Message: exec.Error.Message}
+		o.Reason = &Reason{Code: NullString(exec.Error.Code), Message: NullString(exec.Error.Message)}
 	}
 	return o.normalize()
 }
@@ -78,16 +78,16 @@ func quarantineReason(st *graph.SynchronizationStatus) *Reason {
 	if q := st.Quarantine; q != nil {
 		e = q.Error
 		if q.Reason != "" {
-			r.Message += " (" + string(q.Reason) + ")"
+			r.Message += NullString(" (" + string(q.Reason) + ")")
 		}
 	}
 	if e == nil && st.LastExecution != nil {
 		e = st.LastExecution.Error
 	}
 	if e != nil && e.Code != "" {
-		r.Code = e.Code
+		r.Code = NullString(e.Code)
 		if e.Message != "" {
-			r.Message = e.Message
+			r.Message = NullString(e.Message)
 		}
 	}
 	r.RecommendedAction = "fix the cause, then run `provctl job start` to clear the quarantine"

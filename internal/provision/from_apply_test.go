@@ -49,7 +49,7 @@ func TestFromApplyStates(t *testing.T) {
 			}
 			got := ""
 			if o.Reason != nil {
-				got = o.Reason.Code
+				got = o.Reason.Code.String()
 			}
 			if got != tt.reasonCode {
 				t.Errorf("reason code = %q, want %q", got, tt.reasonCode)

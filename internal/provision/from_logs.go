@@ -8,15 +8,18 @@ import (
 	"github.com/provctl/provctl/internal/graph"
 )
 
-// FromLog maps one provisioning-log entry to an Outcome.
+// FromLog maps one provisioning-log entry to an Outcome. It reads the
+// current names (provisioningAction, provisioningStatusInfo) and falls back
+// to the older beta ones (action, statusInfo) that some tenants still send.
+// The subject is the entry's own sourceIdentity: never the one asked for.
 func FromLog(spID string, e *graph.ProvisioningObjectSummary, raw json.RawMessage) *Outcome {
 	o := &Outcome{
 		ServicePrincipalID: spID,
 		JobID:              e.JobID,
-		ID:                 e.ID,
+		ID:                 NullString(e.ID),
 		Source:             SourceProvisioningLogs,
-		Action:             strings.ToLower(string(e.ProvisioningAction)),
-		ChangeID:           e.ChangeID,
+		Action:             NullString(strings.ToLower(firstNonEmpty(string(e.ProvisioningAction), string(e.Action)))),
+		ChangeID:           NullString(e.ChangeID),
 		StartedAt:          timePtr(e.ActivityDateTime.Time),
 		Raw:                raw,
 	}
@@ -27,9 +30,7 @@ func FromLog(spID string, e *graph.ProvisioningObjectSummary, raw json.RawMessag
 		end := o.StartedAt.Add(time.Duration(e.DurationInMilliseconds) * time.Millisecond)
 		o.EndedAt = &end
 	}
-	if id := e.SourceIdentity; id != nil {
-		o.Subject = &Subject{ID: string(id.ID), DisplayName: string(id.DisplayName), Type: string(id.IdentityType)}
-	}
+	o.Subject = logSubject(e.SourceIdentity)
 	for _, s := range e.ProvisioningSteps {
 		o.Steps = append(o.Steps, Step{
 			Name:        string(s.Name),
@@ -40,21 +41,61 @@ func FromLog(spID string, e *graph.ProvisioningObjectSummary, raw json.RawMessag
 		})
 	}
 	o.ModifiedProperties = changesOf(e.ModifiedProperties)
-	if si := e.ProvisioningStatusInfo; si != nil {
+	var reason *Reason
+	switch {
+	case e.ProvisioningStatusInfo != nil:
+		si := e.ProvisioningStatusInfo
 		o.State = stateFromResult(string(si.Status))
-		if ei := si.ErrorInformation; ei != nil && o.State != StateSuccess {
-			o.Reason = &Reason{
-				Code:              string(ei.ErrorCode),
-				Message:           firstNonEmpty(string(ei.Reason), string(ei.AdditionalDetails)),
-				RecommendedAction: string(ei.RecommendedAction),
+		if ei := si.ErrorInformation; ei != nil {
+			reason = &Reason{
+				Code:              NullString(ei.ErrorCode),
+				Message:           NullString(firstNonEmpty(string(ei.Reason), string(ei.AdditionalDetails))),
+				RecommendedAction: NullString(ei.RecommendedAction),
 			}
+		}
+	case e.StatusInfo != nil:
+		si := e.StatusInfo
+		o.State = stateFromResult(string(si.Status))
+		reason = &Reason{
+			Code:              NullString(si.ErrorCode),
+			Message:           NullString(firstNonEmpty(string(si.Reason), string(si.AdditionalDetails))),
+			RecommendedAction: NullString(si.RecommendedAction),
 		}
 	}
 	if o.State == "" {
 		o.State = stateFromSteps(o.Steps)
 	}
-	if o.Reason == nil && o.State != StateSuccess && o.State != StatePending {
-		o.Reason = onDemandReason(o.State, nil, nil, o.Steps)
-	}
+	o.Reason = completeReason(o.State, reason, o.Steps)
 	return o.normalize()
+}
+
+// logSubject is the entry's sourceIdentity; its details fill a missing
+// display name (Graph sends DisplayName and UserPrincipalName there).
+func logSubject(id *graph.ProvisionedIdentity) *Subject {
+	if id == nil {
+		return nil
+	}
+	s := &Subject{ID: NullString(id.ID), DisplayName: NullString(id.DisplayName), Type: NullString(subjectType(string(id.IdentityType)))}
+	if s.DisplayName == "" {
+		s.DisplayName = NullString(firstNonEmpty(id.Details["UserPrincipalName"], id.Details["DisplayName"]))
+	}
+	if s.Type == "" {
+		s.Type = NullString(subjectType(id.Details["odatatype"]))
+	}
+	if *s == (Subject{}) {
+		return nil
+	}
+	return s
+}
+
+// subjectType spells the object types the same whatever the source sent
+// ("user" from cloud sync, "User" elsewhere); other types are kept.
+func subjectType(t string) string {
+	switch strings.ToLower(t) {
+	case "user":
+		return "User"
+	case "group":
+		return "Group"
+	}
+	return t
 }

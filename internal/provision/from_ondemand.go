@@ -19,9 +19,9 @@ func FromOnDemand(spID, jobID string, ans *graph.OnDemandAnswer, raw json.RawMes
 	var status *graph.StatusDetails
 	for i, rec := range ans.Records {
 		if i == 0 {
-			o.ID = rec.ChangeID
-			o.ChangeID = rec.ChangeID
-			o.Action = strings.ToLower(string(rec.Action))
+			o.ID = NullString(rec.ChangeID)
+			o.ChangeID = NullString(rec.ChangeID)
+			o.Action = NullString(strings.ToLower(string(rec.Action)))
 			o.StartedAt = timePtr(rec.StartTime.Time)
 			o.EndedAt = timePtr(rec.EndTime.Time)
 			o.Subject = subjectOf(rec)
@@ -93,47 +93,58 @@ func stateFromSteps(steps []Step) State {
 }
 
 func onDemandReason(state State, key *graph.OnDemandKey, st *graph.StatusDetails, steps []Step) *Reason {
-	if state == StateSuccess || state == StatePending {
-		return nil
-	}
 	r := &Reason{}
 	if key != nil {
-		r.Code = string(key.Details.ErrorCode)
-		r.Message = string(key.Details.ErrorMessage)
+		r.Code = NullString(key.Details.ErrorCode)
+		r.Message = NullString(key.Details.ErrorMessage)
 	}
 	if st != nil {
 		if r.Code == "" {
-			r.Code = string(st.ErrorCode)
+			r.Code = NullString(st.ErrorCode)
 		}
 		if r.Message == "" {
-			r.Message = firstNonEmpty(string(st.Reason), string(st.AdditionalDetails))
+			r.Message = NullString(firstNonEmpty(string(st.Reason), string(st.AdditionalDetails)))
 		}
-		r.RecommendedAction = string(st.RecommendedAction)
+		r.RecommendedAction = NullString(st.RecommendedAction)
 	}
-	if r.Message == "" || r.Code == "" {
-		// The failing or skipped step usually says why.
-		for _, s := range steps {
-			if stateFromResult(s.Status) == state {
-				if r.Message == "" {
-					r.Message = s.Description
-				}
-				if r.Code == "" {
-					r.Code = firstNonEmpty(s.Details["SkipReason"], s.Details["ErrorCode"], s.Name)
-				}
-				break
-			}
+	return completeReason(state, r, steps)
+}
+
+// completeReason fills what the status left out from the step that failed
+// or skipped: its SkipReason or ErrorCode detail, and its description. A
+// step's name (EntryExportAdd) says where, not why: it is never a code.
+func completeReason(state State, r *Reason, steps []Step) *Reason {
+	if state == StateSuccess || state == StatePending {
+		return nil
+	}
+	if r == nil {
+		r = &Reason{}
+	}
+	if r.Message != "" && r.Code != "" {
+		return r
+	}
+	for _, s := range steps {
+		if stateFromResult(s.Status) != state {
+			continue
 		}
+		if r.Code == "" {
+			r.Code = NullString(firstNonEmpty(s.Details["SkipReason"], s.Details["ErrorCode"]))
+		}
+		if r.Message == "" {
+			r.Message = NullString(firstNonEmpty(s.Details["ErrorMessage"], s.Description))
+		}
+		break
 	}
 	return r
 }
 
 func subjectOf(rec graph.OnDemandRecord) *Subject {
-	s := &Subject{DisplayName: rec.ReportableIdentifier}
+	s := &Subject{DisplayName: NullString(rec.ReportableIdentifier)}
 	if id := rec.SourceIdentity; id != nil {
-		s.ID = string(id.ID)
-		s.Type = string(id.Type)
+		s.ID = NullString(id.ID)
+		s.Type = NullString(subjectType(string(id.Type)))
 		if s.DisplayName == "" {
-			s.DisplayName = string(id.DisplayName)
+			s.DisplayName = NullString(id.DisplayName)
 		}
 	}
 	if *s == (Subject{}) {

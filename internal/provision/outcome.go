@@ -39,34 +39,37 @@ const (
 type Outcome struct {
 	ServicePrincipalID string           `json:"servicePrincipalId"`
 	JobID              string           `json:"jobId"`
-	ID                 string           `json:"id"`
-	TemplateID         string           `json:"templateId"`
+	ID                 NullString       `json:"id"`
+	TemplateID         NullString       `json:"templateId"`
 	Source             Source           `json:"source"`
 	State              State            `json:"state"`
 	Reason             *Reason          `json:"reason"`
 	StartedAt          *time.Time       `json:"startedAt"`
 	EndedAt            *time.Time       `json:"endedAt"`
-	Action             string           `json:"action"`
-	ChangeID           string           `json:"changeId"`
+	Action             NullString       `json:"action"`
+	ChangeID           NullString       `json:"changeId"`
 	Subject            *Subject         `json:"subject"`
 	Counts             *Counts          `json:"counts"`
 	Steps              []Step           `json:"steps"`
 	ModifiedProperties []PropertyChange `json:"modifiedProperties"`
-	Raw                json.RawMessage  `json:"raw"`
+	// Members are the outcomes of a group's members provisioned with it,
+	// each read from its own provisioning-log entry ([] for anything else).
+	Members []*Outcome      `json:"members"`
+	Raw     json.RawMessage `json:"raw"`
 }
 
 // Reason explains a state other than success.
 type Reason struct {
-	Code              string `json:"code"`
-	Message           string `json:"message"`
-	RecommendedAction string `json:"recommendedAction"`
+	Code              NullString `json:"code"`
+	Message           NullString `json:"message"`
+	RecommendedAction NullString `json:"recommendedAction"`
 }
 
 // Subject is the user or group the outcome is about.
 type Subject struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
-	Type        string `json:"type"`
+	ID          NullString `json:"id"`
+	DisplayName NullString `json:"displayName"`
+	Type        NullString `json:"type"`
 }
 
 // Counts are the execution counters of the apply resource.
@@ -102,6 +105,9 @@ func (o *Outcome) normalize() *Outcome {
 	}
 	if o.ModifiedProperties == nil {
 		o.ModifiedProperties = []PropertyChange{}
+	}
+	if o.Members == nil {
+		o.Members = []*Outcome{}
 	}
 	if len(o.Raw) == 0 {
 		o.Raw = json.RawMessage("null")

@@ -83,11 +83,19 @@ func CheckFilterValue(kind, v string) error {
 // Poll reads the current outcome once. With PollAuto, an apply. resource
 // that Graph does not know (404/400, as on real tenants today) makes Poll
 // read the provisioning logs instead; the answer says which source it used.
+// A subject or change id is only known to the logs, so it goes there
+// directly: the apply. resource cannot say whose outcome it holds.
 func (s *Service) Poll(ctx context.Context, r PollRequest) (*Outcome, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	if r.Source == PollLogs {
+		return s.pollLogs(ctx, r)
+	}
+	if r.Source == PollAuto && (r.SubjectID != "" || r.ChangeID != "") {
+		if err := s.checkJobExists(ctx, r.ServicePrincipalID, r.JobID); err != nil {
+			return nil, err
+		}
 		return s.pollLogs(ctx, r)
 	}
 	o, err := s.pollApply(ctx, r)
@@ -125,7 +133,9 @@ func (s *Service) checkJobExists(ctx context.Context, spID, jobID string) error 
 
 func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {
 	path := syncPath(r.ServicePrincipalID, "jobs", "apply."+r.JobID)
-	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodGet, Path: path})
+	// The seed document lists Content-Type as a required header of this GET.
+	hdr := http.Header{"Content-Type": {"application/json"}}
+	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodGet, Path: path, Header: hdr})
 	if err != nil {
 		return nil, fmt.Errorf("poll outcome of job %s: %w", r.JobID, err)
 	}
@@ -143,21 +153,28 @@ func applyUnavailable(err error) bool {
 }
 
 // pollLogs reads the newest provisioning-log entry for the job (and change
-// or subject). No entry yet means pending.
+// or subject), checking again that the entry is the one asked for. No
+// entry yet means pending.
 func (s *Service) pollLogs(ctx context.Context, r PollRequest) (*Outcome, error) {
-	entries, raws, err := s.Logs(ctx, LogQuery{JobID: r.JobID, ChangeID: r.ChangeID, SubjectID: r.SubjectID, Top: 1, Limit: 1})
+	if r.SubjectID != "" {
+		return s.FindLogOutcome(ctx, LogMatch{ServicePrincipalID: r.ServicePrincipalID, JobID: r.JobID, SubjectID: r.SubjectID, ChangeID: r.ChangeID})
+	}
+	entries, raws, err := s.Logs(ctx, LogQuery{JobID: r.JobID, ChangeID: r.ChangeID, Top: 10, Limit: 10})
 	if err != nil {
 		return nil, fmt.Errorf("read provisioning logs of job %s: %w", r.JobID, err)
 	}
-	if len(entries) == 0 {
-		o := &Outcome{ServicePrincipalID: r.ServicePrincipalID, JobID: r.JobID, Source: SourceProvisioningLogs, State: StatePending}
-		return o.normalize(), nil
+	for i, e := range entries {
+		if (e.JobID != "" && !strings.EqualFold(e.JobID, r.JobID)) || (r.ChangeID != "" && !strings.EqualFold(e.ChangeID, r.ChangeID)) {
+			continue
+		}
+		o := FromLog(r.ServicePrincipalID, &entries[i], raws[i])
+		if o.JobID == "" {
+			o.JobID = r.JobID
+		}
+		return o, nil
 	}
-	o := FromLog(r.ServicePrincipalID, &entries[0], raws[0])
-	if o.JobID == "" {
-		o.JobID = r.JobID
-	}
-	return o, nil
+	o := &Outcome{ServicePrincipalID: r.ServicePrincipalID, JobID: r.JobID, Source: SourceProvisioningLogs, State: StatePending, ChangeID: NullString(r.ChangeID)}
+	return o.normalize(), nil
 }
 
 // LogQuery filters GET /auditLogs/provisioning.
@@ -168,7 +185,8 @@ type LogQuery struct {
 	SubjectID          string
 	Status             string // success|failure|skipped|warning
 	Action             string // create|update|delete|disable|other|stagedDelete
-	Since, Until       string // RFC 3339 timestamps
+	Since, Until       string // RFC 3339 timestamps (exclusive)
+	NotBefore          string // RFC 3339 timestamp (inclusive)
 	Top                int    // page size
 	Limit              int    // total entries; 0 = all pages
 }
@@ -190,6 +208,9 @@ func (q LogQuery) Filter() string {
 	add("provisioningAction", q.Action)
 	if q.Since != "" {
 		parts = append(parts, "activityDateTime gt "+q.Since)
+	}
+	if q.NotBefore != "" {
+		parts = append(parts, "activityDateTime ge "+q.NotBefore)
 	}
 	if q.Until != "" {
 		parts = append(parts, "activityDateTime lt "+q.Until)

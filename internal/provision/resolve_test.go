@@ -89,7 +89,7 @@ func TestPollFallsBackToLogs(t *testing.T) {
 		"GET servicePrincipals/sp/synchronization/jobs/J":       {200, `{"id":"J","templateId":"T"}`},
 		"GET auditLogs/provisioning":                            {200, `{"value":[{"id":"l1","jobId":"J","changeId":"c1","provisioningStatusInfo":{"status":"success"},"provisioningSteps":[{"name":"EntryExportAdd","provisioningStepType":"export","status":"success"}]}]}`},
 	})
-	o, err := svc.Poll(ctx, PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollAuto, ChangeID: "c1"})
+	o, err := svc.Poll(ctx, PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollAuto})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,12 +97,39 @@ func TestPollFallsBackToLogs(t *testing.T) {
 		t.Fatalf("outcome = %+v", o)
 	}
 	reqs := fg.requests()
-	if len(reqs) != 3 || !strings.Contains(reqs[2], "changeid+eq+%27c1%27") || !strings.Contains(reqs[2], "jobid+eq+%27J%27") {
+	if len(reqs) != 3 || !strings.HasPrefix(reqs[0], "GET servicePrincipals/sp/synchronization/jobs/apply.J") || !strings.Contains(reqs[2], "jobid+eq+%27J%27") {
 		t.Fatalf("requests = %v", reqs)
 	}
 	// --source apply does not fall back.
 	if _, err := svc.Poll(ctx, PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollApply}); err == nil {
 		t.Fatal("apply source must surface the 400")
+	}
+}
+
+// A change id or subject is only known to the logs: the apply. resource,
+// which cannot say whose outcome it holds, is not asked.
+func TestPollWithChangeIDReadsLogsOnly(t *testing.T) {
+	svc, fg := newFakeGraph(t, map[string]fakeAnswer{
+		"GET servicePrincipals/sp/synchronization/jobs/J": {200, `{"id":"J","templateId":"T"}`},
+		"GET auditLogs/provisioning": {200, `{"value":[
+			{"id":"l2","jobId":"J","changeId":"other","provisioningStatusInfo":{"status":"failure"}},
+			{"id":"l1","jobId":"J","changeId":"c1","provisioningStatusInfo":{"status":"success"}}]}`},
+	})
+	o, err := svc.Poll(context.Background(), PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollAuto, ChangeID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The server ignored the filter: the entry of another change is still refused.
+	if o.ID != "l1" || o.State != StateSuccess {
+		t.Fatalf("outcome = %+v", o)
+	}
+	for _, r := range fg.requests() {
+		if strings.Contains(r, "apply.") {
+			t.Fatalf("apply. resource asked: %v", fg.requests())
+		}
+	}
+	if reqs := fg.requests(); !strings.Contains(reqs[len(reqs)-1], "changeid+eq+%27c1%27") {
+		t.Fatalf("requests = %v", reqs)
 	}
 }
 

@@ -66,10 +66,31 @@ type RunSubject struct {
 	DisplayName string
 	Type        string   // "User" or "Group"
 	MemberIDs   []string // group members (at most MaxGroupMembers)
+	memberNames []string // their UPNs, for progress and placeholders
+}
+
+// Submission is one provisionOnDemand request as Graph answered it.
+type Submission struct {
+	Subject RunSubject
+	// Answer is the synchronous answer mapped to an Outcome.
+	Answer *Outcome
+	// NotBefore is the earliest activityDateTime a provisioning-log entry of
+	// this request can carry, on Graph's clock (see requestTime).
+	NotBefore time.Time
 }
 
 // ProvisionOnDemand provisions one subject now and returns its Outcome.
 func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Outcome, error) {
+	sub, err := s.Submit(ctx, spID, jobID, ruleID, subj, pace)
+	if err != nil {
+		return nil, err
+	}
+	return sub.Answer, nil
+}
+
+// Submit sends one provisionOnDemand request and keeps, beside the answer,
+// the time Graph received it, so its log entry can be told from older ones.
+func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Submission, error) {
 	for kind, id := range map[string]string{"service principal id": spID, "job id": jobID, "subject id": subj.ID} {
 		if err := checkID(kind, id); err != nil {
 			return nil, err
@@ -88,6 +109,7 @@ func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID str
 	if err := pace.Wait(ctx); err != nil {
 		return nil, err
 	}
+	sent := time.Now()
 	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodPost, Path: syncPath(spID, "jobs", jobID, "provisionOnDemand"), Body: body})
 	if err != nil {
 		return nil, fmt.Errorf("provision %s on demand: %w", subj.DisplayName, err)
@@ -101,19 +123,37 @@ func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID str
 		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
 	}
 	o := FromOnDemand(spID, jobID, ans, resp.Body)
+	// Fill only what Graph left out (a group's answer is "{}"): never
+	// replace what Graph says the answer is about.
 	if o.Subject == nil {
 		o.Subject = &Subject{}
 	}
 	if o.Subject.ID == "" {
-		o.Subject.ID = subj.ID
+		o.Subject.ID = NullString(subj.ID)
 	}
 	if o.Subject.DisplayName == "" {
-		o.Subject.DisplayName = subj.DisplayName
+		o.Subject.DisplayName = NullString(subj.DisplayName)
 	}
 	if o.Subject.Type == "" {
-		o.Subject.Type = subj.Type
+		o.Subject.Type = NullString(subj.Type)
 	}
-	return o, nil
+	return &Submission{Subject: subj, Answer: o, NotBefore: requestTime(resp.Header.Get("Date"), sent, time.Now())}, nil
+}
+
+// clockSkew is the slack allowed between the Date header (whole seconds)
+// and the entry's activityDateTime.
+const clockSkew = 2 * time.Second
+
+// requestTime estimates when Graph received a request on Graph's own
+// clock: the answer's Date less the round trip, less a little skew. A
+// local clock that is wrong by hours cannot then match an old log entry.
+// Without a Date header the local send time is used.
+func requestTime(date string, sent, received time.Time) time.Time {
+	d, err := http.ParseTime(date)
+	if err != nil {
+		return sent.Add(-clockSkew).UTC()
+	}
+	return d.Add(-received.Sub(sent)).Add(-clockSkew).UTC()
 }
 
 func subjectBody(subj RunSubject) graph.OnDemandSubject {

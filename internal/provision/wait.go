@@ -15,6 +15,8 @@ type WaitOptions struct {
 	Timeout  time.Duration // overall; default 10m
 	// OnPoll is called after every successful poll (for progress output).
 	OnPoll func(o *Outcome, elapsed time.Duration)
+	// Final says when to stop; default: the outcome's state is final.
+	Final func(o *Outcome) bool
 	// After is time.After; tests replace it to skip the waits between polls.
 	After func(d time.Duration) <-chan time.Time
 }
@@ -32,6 +34,10 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Minute
+	}
+	final := opts.Final
+	if final == nil {
+		final = func(o *Outcome) bool { return o.State.Final() }
 	}
 	after := opts.After
 	if after == nil {
@@ -55,7 +61,7 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 			if opts.OnPoll != nil {
 				opts.OnPoll(o, time.Since(start))
 			}
-			if o.State.Final() {
+			if final(o) {
 				return o, nil
 			}
 		case timedOut(err):

@@ -1,0 +1,89 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/provctl/provctl/internal/graph"
+)
+
+// LogMatch says which provisioning-log entry is the outcome of one
+// request: the same job and subject, no older than the request, and the
+// same change id when one is known. Graph filters on all of it, and every
+// entry is checked again here, so a server that ignores part of a filter
+// still cannot hand over another subject's outcome.
+type LogMatch struct {
+	ServicePrincipalID string
+	JobID              string
+	SubjectID          string
+	SubjectType        string // for the pending placeholder only
+	SubjectName        string // for the pending placeholder only
+	ChangeID           string
+	NotBefore          time.Time
+}
+
+// query is the Graph filter for m.
+func (m LogMatch) query() LogQuery {
+	q := LogQuery{JobID: m.JobID, SubjectID: m.SubjectID, ChangeID: m.ChangeID, Top: 10, Limit: 10}
+	if !m.NotBefore.IsZero() {
+		q.NotBefore = m.NotBefore.UTC().Format(time.RFC3339)
+	}
+	return q
+}
+
+// matches reports whether entry e is m's outcome.
+func (m LogMatch) matches(e *graph.ProvisioningObjectSummary) bool {
+	if e.SourceIdentity == nil || !strings.EqualFold(string(e.SourceIdentity.ID), m.SubjectID) {
+		return false
+	}
+	if e.JobID != "" && !strings.EqualFold(e.JobID, m.JobID) {
+		return false
+	}
+	if m.ChangeID != "" && !strings.EqualFold(e.ChangeID, m.ChangeID) {
+		return false
+	}
+	// An entry without a time cannot be shown to be new enough.
+	return m.NotBefore.IsZero() || (!e.ActivityDateTime.IsZero() && !e.ActivityDateTime.Before(m.NotBefore))
+}
+
+// pending is the placeholder while m's entry has not appeared.
+func (m LogMatch) pending() *Outcome {
+	o := &Outcome{
+		ServicePrincipalID: m.ServicePrincipalID, JobID: m.JobID, Source: SourceProvisioningLogs, State: StatePending,
+		ChangeID: NullString(m.ChangeID),
+		Subject:  &Subject{ID: NullString(m.SubjectID), DisplayName: NullString(m.SubjectName), Type: NullString(m.SubjectType)},
+	}
+	return o.normalize()
+}
+
+// FindLogOutcome reads m's provisioning-log entry, newest first; none yet
+// is a pending Outcome (real tenants record entries minutes later).
+func (s *Service) FindLogOutcome(ctx context.Context, m LogMatch) (*Outcome, error) {
+	if err := checkID("job id", m.JobID); err != nil {
+		return nil, err
+	}
+	if m.SubjectID == "" {
+		return nil, usagef("a log match needs a subject")
+	}
+	for kind, v := range map[string]string{"subject": m.SubjectID, "change id": m.ChangeID} {
+		if err := CheckFilterValue(kind, v); err != nil {
+			return nil, err
+		}
+	}
+	entries, raws, err := s.Logs(ctx, m.query())
+	if err != nil {
+		return nil, fmt.Errorf("read provisioning logs of job %s: %w", m.JobID, err)
+	}
+	for i := range entries {
+		if m.matches(&entries[i]) {
+			o := FromLog(m.ServicePrincipalID, &entries[i], raws[i])
+			if o.JobID == "" {
+				o.JobID = m.JobID
+			}
+			return o, nil
+		}
+	}
+	return m.pending(), nil
+}

@@ -1,0 +1,78 @@
+package provision
+
+import (
+	"strings"
+	"time"
+
+	"github.com/provctl/provctl/internal/graph"
+)
+
+// RunRequest is one `provision run`: names as the user typed them, resolved
+// once by Service.Run.
+type RunRequest struct {
+	SP, Job, Rule string
+	Users         []string // object ids or UPNs
+	Group         string   // object id or display name
+	Members       []string // with Group: object ids or UPNs
+	Wait          bool     // wait for each subject's provisioning-log entry
+	Interval      time.Duration
+	Timeout       time.Duration
+	// Progress, when set, hears about every wait (a spinner on stderr).
+	Progress Progress
+	// Pacing defaults to Graph's documented limit.
+	Pacing *Pacing
+}
+
+// Progress is told about the wait for each subject's log entry.
+type Progress interface {
+	Start(label string)
+	Update(o *Outcome)
+	Stop()
+}
+
+// Validate checks everything that can be checked before a request is sent.
+func (r RunRequest) Validate() error {
+	if r.SP == "" {
+		return usagef("--sp is required: a service principal object id, appId or display name")
+	}
+	if r.Job != "" {
+		if err := checkID("job id", r.Job); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(r.Members) > 0 && r.Group == "":
+		return usagef("--member needs --group")
+	case len(r.Users) == 0 && r.Group == "":
+		return usagef("give --user (repeatable) or --group")
+	case len(r.Users) > 0 && r.Group != "":
+		return usagef("--user and --group cannot be combined: run them separately")
+	case len(r.Members) > MaxGroupMembers:
+		return usagef("at most %d --member per request, got %d", MaxGroupMembers, len(r.Members))
+	}
+	for _, u := range append(append([]string{}, r.Users...), r.Members...) {
+		if err := CheckUserRef(u); err != nil {
+			return err
+		}
+	}
+	if r.Group != "" {
+		if err := CheckGroupRef(r.Group); err != nil {
+			return err
+		}
+	}
+	if len(r.Rule) > graph.MaxIDLength || strings.ContainsFunc(r.Rule, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
+		return usagef("invalid --rule %q", graph.Clip(r.Rule))
+	}
+	return CheckWait(r.Interval, r.Timeout)
+}
+
+// CheckWait validates --interval and --timeout (zero means the default).
+func CheckWait(interval, timeout time.Duration) error {
+	if interval != 0 && interval < 100*time.Millisecond {
+		return usagef("--interval %s is too short: use at least 100ms", interval)
+	}
+	if timeout < 0 {
+		return usagef("--timeout must be positive, got %s", timeout)
+	}
+	return nil
+}

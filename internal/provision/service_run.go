@@ -1,0 +1,191 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Run resolves the target once, provisions each subject at Graph's pace
+// and, with Wait, waits for each subject's own provisioning-log entry. It
+// returns the outcomes gathered so far with any error, so a caller can
+// report what was done before a failure or a timeout.
+func (s *Service) Run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	sp, err := s.ResolveServicePrincipal(ctx, r.SP)
+	if err != nil {
+		return nil, err
+	}
+	jobID, err := s.ResolveJob(ctx, sp.ID, r.Job)
+	if err != nil {
+		return nil, err
+	}
+	subjects, err := s.resolveRunSubjects(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	ruleFor := s.ruleChooser(sp.ID, jobID, r.Rule)
+	pace := r.Pacing
+	if pace == nil {
+		pace = DefaultPacing()
+	}
+	var outcomes []*Outcome
+	for _, subj := range subjects {
+		rule, err := ruleFor(ctx, subj.Type)
+		if err != nil {
+			return outcomes, err
+		}
+		sub, err := s.Submit(ctx, sp.ID, jobID, rule, subj, pace)
+		if err != nil {
+			return outcomes, err
+		}
+		if !r.Wait {
+			outcomes = append(outcomes, sub.Answer)
+			continue
+		}
+		o, err := s.awaitLog(ctx, r, sub)
+		outcomes = append(outcomes, o)
+		if err != nil {
+			return outcomes, err
+		}
+	}
+	return outcomes, nil
+}
+
+// resolveRunSubjects turns --user/--group/--member into ids before any POST.
+func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSubject, error) {
+	if r.Group != "" {
+		g, err := s.ResolveGroup(ctx, r.Group)
+		if err != nil {
+			return nil, err
+		}
+		subj := RunSubject{ID: g.ID, DisplayName: g.DisplayName, Type: "Group"}
+		for _, m := range r.Members {
+			u, err := s.ResolveUser(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			subj.MemberIDs = append(subj.MemberIDs, u.ID)
+			subj.memberNames = append(subj.memberNames, firstNonEmpty(u.UserPrincipalName, u.DisplayName))
+		}
+		return []RunSubject{subj}, nil
+	}
+	out := make([]RunSubject, 0, len(r.Users))
+	for _, ref := range r.Users {
+		u, err := s.ResolveUser(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, RunSubject{ID: u.ID, DisplayName: firstNonEmpty(u.UserPrincipalName, u.DisplayName), Type: "User"})
+	}
+	return out, nil
+}
+
+// ruleChooser returns --rule as given, or picks from the schema (read once).
+func (s *Service) ruleChooser(spID, jobID, rule string) func(context.Context, string) (string, error) {
+	var (
+		once  sync.Once
+		rules []Rule
+		err   error
+	)
+	return func(ctx context.Context, objectType string) (string, error) {
+		if rule != "" {
+			return rule, nil
+		}
+		once.Do(func() { rules, err = s.Rules(ctx, spID, jobID) })
+		if err != nil {
+			return "", err
+		}
+		return PickRule(rules, objectType)
+	}
+}
+
+// awaitLog waits for the submission's own provisioning-log entry (and, for
+// a group, each listed member's). On a timeout it returns the synchronous
+// answer, which is all that is known, with an ErrWaitTimeout error.
+func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission) (*Outcome, error) {
+	spID, jobID := sub.Answer.ServicePrincipalID, sub.Answer.JobID
+	own := LogMatch{
+		ServicePrincipalID: spID, JobID: jobID, SubjectID: sub.Subject.ID, SubjectType: sub.Subject.Type,
+		SubjectName: sub.Subject.DisplayName, ChangeID: string(sub.Answer.ChangeID), NotBefore: sub.NotBefore,
+	}
+	members := make([]LogMatch, len(sub.Subject.MemberIDs))
+	for i, id := range sub.Subject.MemberIDs {
+		members[i] = LogMatch{ServicePrincipalID: spID, JobID: jobID, SubjectID: id, SubjectType: "User", NotBefore: sub.NotBefore}
+		if i < len(sub.Subject.memberNames) {
+			members[i].SubjectName = sub.Subject.memberNames[i]
+		}
+	}
+	poll := func(ctx context.Context) (*Outcome, error) {
+		o, err := s.FindLogOutcome(ctx, own)
+		if err != nil || !o.State.Final() {
+			return o, err
+		}
+		for _, m := range members {
+			mo, err := s.FindLogOutcome(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			o.Members = append(o.Members, mo)
+		}
+		return o, nil
+	}
+	if r.Progress != nil {
+		r.Progress.Start(fmt.Sprintf("Waiting for the provisioning log of %s (real tenants take minutes)", sub.Subject.DisplayName))
+		defer r.Progress.Stop()
+	}
+	o, err := Wait(ctx, poll, WaitOptions{
+		Interval: r.Interval,
+		Timeout:  r.Timeout,
+		Final:    allFinal,
+		OnPoll: func(o *Outcome, _ time.Duration) {
+			if r.Progress != nil {
+				r.Progress.Update(o)
+			}
+		},
+	})
+	if errors.Is(err, ErrWaitTimeout) || o == nil {
+		if o != nil && o.State.Final() {
+			return o, err // the group's entry came, some member's did not
+		}
+		return sub.Answer, err
+	}
+	return o, err
+}
+
+// allFinal is true once an outcome and all its members' are final.
+func allFinal(o *Outcome) bool {
+	if !o.State.Final() {
+		return false
+	}
+	for _, m := range o.Members {
+		if !allFinal(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// WorstState is the state that decides the exit code of several outcomes
+// (members included): failure, then pending, skipped, warning, success.
+func WorstState(outcomes []*Outcome) State {
+	rank := map[State]int{StateSuccess: 0, StateWarning: 1, StateSkipped: 2, StatePending: 3, StateFailure: 4}
+	worst := StateSuccess
+	var visit func(o *Outcome)
+	visit = func(o *Outcome) {
+		if rank[o.State] > rank[worst] {
+			worst = o.State
+		}
+		for _, m := range o.Members {
+			visit(m)
+		}
+	}
+	for _, o := range outcomes {
+		visit(o)
+	}
+	return worst
+}
