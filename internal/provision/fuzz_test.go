@@ -13,6 +13,9 @@ func FuzzOutcomeMapping(f *testing.F) {
 	f.Add(`{"status":{}}`, example1Key, example1Value, `{"provisioningStatusInfo":{"status":"failure"}}`)
 	f.Add(`{"status":{"code":"Quarantine","quarantine":{"reason":"","currentBegan":""}}}`, `Type.Name`, `[{"provisioningSteps":[{"status":"Failure"}]}]`, `{}`)
 	f.Add(`{"status":{"lastExecution":{"state":"Succeeded","timeEnded":"x","error":{"code":"RedundantExport"}}}}`, `{"result":"Skipped"}`, `{}`, `{"provisioningSteps":[{"status":"skipped"}]}`)
+	f.Add(`{}`, `{"result":"Failure","details":{}}`, `[{"provisioningSteps":[{"status":"Failure","details":{"ErrorCode":"EntryConflict"}}]}]`,
+		`{"action":"Create","statusInfo":{"@odata.type":"#microsoft.graph.statusDetails","status":"failure","errorCode":"BoxEntryConflict"}}`)
+	f.Add(`{}`, `{}`, `{}`, `{"provisioningStatusInfo":{"status":"skipped","errorInformation":null},"provisioningSteps":[{"status":"skipped","details":{"SkipReason":"RedundantExport"}}],"sourceIdentity":{"identityType":"user","details":{"UserPrincipalName":"a@b"}}}`)
 	valid := map[State]bool{StatePending: true, StateSuccess: true, StateWarning: true, StateSkipped: true, StateFailure: true}
 	f.Fuzz(func(t *testing.T, apply, key, value, logEntry string) {
 		var res graph.ApplyResource
