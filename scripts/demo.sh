@@ -61,4 +61,21 @@ fi
 say "A bad id is refused before anything is sent (exit 2)"
 show "$bin" provision poll --sp "$box" --job ../../users
 
+say "Now as real tenants behave: no apply. resource, and log entries that lag (--profile real --log-lag 3s)"
+kill "$emu" 2>/dev/null; wait "$emu" 2>/dev/null
+rm -f "$work/env"
+"$bin" emulator --addr 127.0.0.1:0 --env-file "$work/env" --dir "$work/real" --profile real --log-lag 3s 2>"$work/emulator-real.log" &
+emu=$!
+for _ in $(seq 100); do [ -s "$work/env" ] && break; sleep 0.1; done
+[ -s "$work/env" ] || { echo "emulator did not start:"; cat "$work/emulator-real.log"; exit 1; }
+# shellcheck disable=SC1091
+. "$work/env"
+export PROVCTL_ACCESS_TOKEN="$PROVCTL_EMULATOR_TOKEN"
+
+say "The same poll: the apply. resource answers 400, so the newest log entry of the job answers, and names whose it is"
+show "$bin" provision poll --sp "$box" --job "$boxjob"
+
+say "Provision Adele and wait for her own log entry (same subject, change id, and no older than the request)"
+show "$bin" provision run --sp Box --user adele@contoso.test --wait --interval 1s -o json --jq '{state, source, subject: .subject.id, changeId}'
+
 say "Done. To try it yourself: 'bin/provctl emulator --env-file /tmp/emu.env &', then '. /tmp/emu.env' and 'bin/provctl login'."
