@@ -7,8 +7,10 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -91,11 +93,18 @@ func newDocGraph(t *testing.T) (url, caFile string) {
 	})
 	var srvURL string
 	mux.HandleFunc("GET /beta/auditLogs/provisioning", func(w http.ResponseWriter, r *http.Request) {
+		// The entry belongs to the job asked for (provctl refuses another
+		// job's); the skiptoken carries it to the second page.
+		job := docJob
+		if m := regexp.MustCompile(`jobid eq '([^']+)'`).FindStringSubmatch(r.URL.Query().Get("$filter")); m != nil {
+			job = m[1]
+		}
 		if r.URL.Query().Get("$skiptoken") == "" {
-			reply(w, 200, `{"value":[],"@odata.nextLink":"`+srvURL+`/beta/auditLogs/provisioning?$skiptoken=p2"}`)
+			reply(w, 200, `{"value":[],"@odata.nextLink":"`+srvURL+`/beta/auditLogs/provisioning?$skiptoken=`+neturl.QueryEscape(job)+`"}`)
 			return
 		}
-		reply(w, 200, `{"value":[{"id":"l1","activityDateTime":"2020-06-26T13:58:24Z","changeId":"c9","jobId":"`+docJob+`","durationInMilliseconds":1200,"provisioningAction":"create","provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":"ContosoEntryConflict","reason":"HTTP status code 409","errorCategory":"nonServiceFailure"}},"provisioningSteps":[{"name":"EntryImportAdd","provisioningStepType":"import","status":"success"},{"name":"EntryExportAdd","provisioningStepType":"export","status":"failure","description":"conflict"}],"servicePrincipal":{"id":"`+docSP+`","displayName":"Box"},"sourceIdentity":{"id":"u1","displayName":"Adele","identityType":"User","details":{}}}]}`)
+		job = r.URL.Query().Get("$skiptoken")
+		reply(w, 200, `{"value":[{"id":"l1","activityDateTime":"2020-06-26T13:58:24Z","changeId":"c9","jobId":"`+job+`","durationInMilliseconds":1200,"provisioningAction":"create","provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":"ContosoEntryConflict","reason":"HTTP status code 409","errorCategory":"nonServiceFailure"}},"provisioningSteps":[{"name":"EntryImportAdd","provisioningStepType":"import","status":"success"},{"name":"EntryExportAdd","provisioningStepType":"export","status":"failure","description":"conflict"}],"servicePrincipal":{"id":"`+docSP+`","displayName":"Box"},"sourceIdentity":{"id":"u1","displayName":"Adele","identityType":"User","details":{}}}]}`)
 	})
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)

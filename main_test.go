@@ -31,51 +31,85 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the end-to-end tests in testdata/script against a fresh
-// emulator per script (started with the `emulator` command).
+// emulator per script (started with the `emulator` command), once under
+// each emulator profile: "seed" (the apply. resource answers, logs at once)
+// and "real" (as tenants behave today: no apply. resource, lagging logs).
+// Scripts may say [seed] or [real] for what differs.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
-		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("HOME", env.WorkDir)
-			env.Setenv("PROVCTL_CONFIG_DIR", filepath.Join(env.WorkDir, "config"))
-			env.Setenv("NO_COLOR", "")
-			env.Setenv("MSAL_FORCE_REGION", "")
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"emulator":  cmdEmulator,
-			"emuctl":    cmdEmuctl,
-			"sleep":     cmdSleep,
-			"exits":     cmdExits,
-			"perm":      cmdPerm,
-			"nosecrets": cmdNoSecrets,
-		},
-	})
+	for _, profile := range []string{emulator.ProfileSeed, emulator.ProfileReal} {
+		t.Run(profile, func(t *testing.T) {
+			testscript.Run(t, testscript.Params{
+				Dir:                 "testdata/script",
+				RequireExplicitExec: true,
+				Setup: func(env *testscript.Env) error {
+					env.Setenv("HOME", env.WorkDir)
+					env.Setenv("PROVCTL_CONFIG_DIR", filepath.Join(env.WorkDir, "config"))
+					env.Setenv("NO_COLOR", "")
+					env.Setenv("MSAL_FORCE_REGION", "")
+					env.Setenv("EMU_PROFILE", profile)
+					return nil
+				},
+				Condition: func(cond string) (bool, error) {
+					switch cond {
+					case emulator.ProfileSeed, emulator.ProfileReal:
+						return cond == profile, nil
+					}
+					return false, fmt.Errorf("unknown condition %q", cond)
+				},
+				Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+					"emulator":  cmdEmulator,
+					"emuctl":    cmdEmuctl,
+					"sleep":     cmdSleep,
+					"exits":     cmdExits,
+					"perm":      cmdPerm,
+					"nosecrets": cmdNoSecrets,
+				},
+			})
+		})
+	}
 }
 
+// scriptLogLag is the log lag of the real profile in the scripts: long
+// enough that --wait must really wait, short enough to keep tests quick.
+const scriptLogLag = 600 * time.Millisecond
+
 // cmdEmulator starts an in-process emulator for this script and exports
-// its env file's variables: emulator [--auto-approve D] [--token-lifetime D]
+// its env file's variables:
+// emulator [--auto-approve D] [--token-lifetime D] [--profile seed|real] [--log-lag D]
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
 	}
-	opts := emulator.Options{Addr: "127.0.0.1:0", Dir: ts.MkAbs("emu"), EnvFile: ts.MkAbs("emu/env")}
+	opts := emulator.Options{Addr: "127.0.0.1:0", Dir: ts.MkAbs("emu"), EnvFile: ts.MkAbs("emu/env"), Profile: ts.Getenv("EMU_PROFILE")}
+	if opts.Profile == emulator.ProfileReal {
+		opts.LogLag, opts.LogLagSet = scriptLogLag, true
+	}
 	for i := 0; i < len(args); i++ {
 		if i+1 >= len(args) {
 			ts.Fatalf("emulator: %s needs a value", args[i])
 		}
-		d, err := time.ParseDuration(args[i+1])
+		name, value := args[i], args[i+1]
+		i++
+		if name == "--profile" {
+			ts.Check(emulator.CheckProfile(value))
+			opts.Profile = value
+			continue
+		}
+		d, err := time.ParseDuration(value)
 		ts.Check(err)
-		switch args[i] {
+		switch name {
 		case "--auto-approve":
 			opts.AutoApprove = d
 		case "--token-lifetime":
 			opts.TokenLifetime = d
+		case "--log-lag":
+			if d < 0 {
+				ts.Fatalf("emulator: --log-lag %s is negative", d)
+			}
+			opts.LogLag, opts.LogLagSet = d, true
 		default:
-			ts.Fatalf("emulator: unknown flag %s", args[i])
+			ts.Fatalf("emulator: unknown flag %s", name)
 		}
-		i++
 	}
 	ts.Check(os.MkdirAll(opts.Dir, 0o700))
 	srv, err := emulator.Start(opts)

@@ -46,9 +46,18 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
 		Example: `  $ provctl emulator --env-file /tmp/emu.env
   $ . /tmp/emu.env && PROVCTL_ACCESS_TOKEN=$PROVCTL_EMULATOR_TOKEN provctl sp list
   $ provctl emulator --addr 127.0.0.1:0 --env-file /tmp/emu.env --auto-approve 2s
-  $ provctl emulator --tenant-file ./tenant.json --token-lifetime 5m`,
+  $ provctl emulator --tenant-file ./tenant.json --token-lifetime 5m
+  $ provctl emulator --profile real --log-lag 3s`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := emulator.CheckProfile(opts.Profile); err != nil {
+				return usageErr(fmt.Errorf("--profile: %w", err))
+			}
+			if opts.LogLag < 0 {
+				return usageErr(fmt.Errorf("--log-lag %s is negative", opts.LogLag))
+			}
+			// An explicit --log-lag 0 means none, even for the real profile.
+			opts.LogLagSet = cmd.Flags().Changed("log-lag")
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
@@ -63,6 +72,8 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
 	f.DurationVar(&opts.AutoApprove, "auto-approve", 0, "approve device codes automatically after this delay (0: use /devicelogin)")
 	f.DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens")
 	f.StringVar(&opts.Dir, "dir", "", "directory for ca.pem and the app certificate (default: the env file's directory, else a temporary one)")
+	f.StringVar(&opts.Profile, "profile", emulator.ProfileSeed, "behaviour to imitate: seed (the apply. resource answers, logs appear at once) or real (apply. answers 400, on-demand log entries appear after --log-lag)")
+	f.DurationVar(&opts.LogLag, "log-lag", 0, "delay before an on-demand run's provisioning-log entries are listed (default: none for seed, 20s for real)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not log each request on stderr")
 	return cmd
 }

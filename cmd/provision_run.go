@@ -52,7 +52,9 @@ Requests are paced to Graph's limit of 5 per 10 seconds. Graph answers each
 request at once; with --wait, provctl then waits for the request's own entry
 in the provisioning logs (same job, same subject, no older than the request,
 same change id) and reports that: real tenants record it minutes later. For
-a group, its own entry is shown with each --member's entry beside it.
+a group, its own entry is shown with each --member's entry beside it. If
+--timeout passes first, the outcome is pending (exit 5) and the error line
+says what Graph answered at once.
 
 Exit codes: 0 success or warning, 3 failure, 5 pending or timed out, 6
 skipped (the worst outcome wins when several users or members are given).`,
@@ -106,7 +108,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	req.Progress = &progressAdapter{streams: opts.Streams}
 	outcomes, err := opts.Service.Run(ctx, req)
 	if errors.Is(err, provision.ErrWaitTimeout) {
-		err = &exitError{Code: ExitPending, Err: fmt.Errorf("%w for the provisioning log after %s; the provisionOnDemand answer is shown", provision.ErrWaitTimeout, opts.Timeout)}
+		err = &exitError{Code: ExitPending, Err: fmt.Errorf("after %s: %w", opts.Timeout, err)}
 	}
 	if len(outcomes) == 0 {
 		return err

@@ -11,10 +11,10 @@ import (
 func (g *graphReq) getApplyOutcome(sp *spState, jobID string) {
 	d := g.s.dir
 	d.mu.Lock()
-	if !d.applyAPI {
+	if !d.applyResourceOn() {
 		d.mu.Unlock()
-		// Real tenants do not publish this resource; clients must fall back
-		// to the provisioning logs.
+		// Real tenants do not publish this resource (profile real, or
+		// applyResource:false); clients must fall back to the logs.
 		g.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Invalid job id 'apply.%s'.", jobID))
 		return
 	}

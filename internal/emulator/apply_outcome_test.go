@@ -26,7 +26,8 @@ func TestApplyOutcomes(t *testing.T) {
 	if keys(st) != statusFields || get(st, "lastExecution", "state") != "Succeeded" || get(st, "lastExecution", "timeEnded") == nil {
 		t.Errorf("second Box poll = %v", st)
 	}
-	if get(st, "lastExecution", "countExported") != float64(1) || get(st, "lastExecution", "error") != nil {
+	// A successful execution's error is code None, never null.
+	if get(st, "lastExecution", "countExported") != float64(1) || jsonOf(get(st, "lastExecution", "error")) != `{"code":"None","message":"","tenantActionable":false}` {
 		t.Errorf("Box execution = %v", get(st, "lastExecution"))
 	}
 

@@ -37,6 +37,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.controlOutcomes(w, r)
 	case "GET /_emulator/config", "POST /_emulator/config":
 		s.controlConfig(w, r)
+	case "POST /_emulator/logs":
+		s.controlPlantLogs(w, r)
 	case "POST /_emulator/expire-tokens":
 		s.tokens.expireAll()
 		w.WriteHeader(http.StatusNoContent)
@@ -98,6 +100,17 @@ func (s *Server) controlAddFaults(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// findJobAnywhere finds a job by id under any service principal. Call with
+// d.mu held.
+func (d *directory) findJobAnywhere(id string) *jobState {
+	for _, sp := range d.sps {
+		if j := sp.findJob(id); j != nil {
+			return j
+		}
+	}
+	return nil
+}
+
 func strictUnmarshal(data []byte, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
@@ -122,12 +135,7 @@ func (s *Server) controlOutcomes(w http.ResponseWriter, r *http.Request) {
 	d := s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var job *jobState
-	for _, sp := range d.sps {
-		if j := sp.findJob(req.JobID); j != nil {
-			job = j
-		}
-	}
+	job := d.findJobAnywhere(req.JobID)
 	if job == nil {
 		controlError(w, http.StatusNotFound, fmt.Sprintf("no job %q", req.JobID))
 		return
@@ -144,29 +152,6 @@ func (s *Server) controlOutcomes(w http.ResponseWriter, r *http.Request) {
 		job.apply.final = (&jobState{def: def, sp: job.sp}).behaviourStatus(s.clock.now())
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// controlConfig reads or changes switches: applyResource (false makes GET
-// jobs/apply.{id} answer 400 like real tenants) and rateLimit.
-func (s *Server) controlConfig(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		ApplyResource *bool `json:"applyResource"`
-		RateLimit     *bool `json:"rateLimit"`
-	}
-	if r.Method == http.MethodPost && !decodeControl(w, r, &req, false) {
-		return
-	}
-	d := s.dir
-	d.mu.Lock()
-	if req.ApplyResource != nil {
-		d.applyAPI = *req.ApplyResource
-	}
-	if req.RateLimit != nil {
-		d.rateLimit = *req.RateLimit
-	}
-	cfg := map[string]bool{"applyResource": d.applyAPI, "rateLimit": d.rateLimit}
-	d.mu.Unlock()
-	writeJSON(w, http.StatusOK, "application/json", cfg)
 }
 
 // controlFederatedToken mints a token of the stand-in external issuer that

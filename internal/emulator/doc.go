@@ -7,12 +7,18 @@
 // synchronization jobs and their schema, job control, provisionOnDemand, the
 // draft "apply." outcome resource, users, groups and provisioning logs).
 //
+// Two profiles choose the behaviour: "seed" (the design's world, with the
+// apply. resource) and "real" (what real tenants do: no apply. resource, log
+// entries published late). Answers keep the service's member order and its
+// per-kind shapes (gallery apps, cross-tenant sync, Cloud Sync).
+//
 // Responses are written from Microsoft's documented wire shapes, never from
 // provctl's own structs: the package deliberately imports no other provctl
 // package, so a wrong JSON tag on the client side fails a test instead of
 // being mirrored here.
 //
 // A control API under /_emulator/ (loopback only, no authentication) lets
-// tests inject faults, inspect the requests that were made, steer outcomes and
-// expire or revoke tokens. docs/emulator.md describes everything it serves.
+// tests inject faults, inspect the requests that were made, steer outcomes,
+// switch profiles and log shapes, plant provisioning-log entries and expire
+// or revoke tokens. docs/emulator.md describes everything it serves.
 package emulator

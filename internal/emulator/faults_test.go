@@ -83,16 +83,22 @@ func TestRequestsAreRecordedWithoutSecrets(t *testing.T) {
 	wantStatus(t, h.call("DELETE", "/_emulator/requests", nil), http.StatusNoContent)
 	h.graph("GET", "/beta/servicePrincipals?$top=2", nil)
 	h.call("GET", "/v1.0/servicePrincipals", nil)
+	h.graph("GET", jobPath(boxSP, "apply."+boxJob), nil, "Content-Type", "application/json")
 	r := h.call("GET", "/_emulator/requests", nil)
 	var recs []map[string]any
 	if err := json.Unmarshal(r.raw, &recs); err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 2 {
+	if len(recs) != 3 {
 		t.Fatalf("records = %s", r.raw)
 	}
-	if keys(recs[0]) != "method,path,query,status" || recs[0]["query"] != "$top=2" || recs[0]["status"] != float64(200) || recs[1]["status"] != float64(401) {
+	if keys(recs[0]) != "contentType,method,path,query,status" || recs[0]["query"] != "$top=2" || recs[0]["status"] != float64(200) || recs[1]["status"] != float64(401) {
 		t.Errorf("records = %s", r.raw)
+	}
+	// Content-Type is the one header recorded: Graph lists it as required
+	// on the apply. resource, and its absence is not refused.
+	if recs[0]["contentType"] != "" || recs[2]["contentType"] != "application/json" || recs[2]["status"] != float64(200) {
+		t.Errorf("contentType of records = %s", r.raw)
 	}
 	if strings.Contains(string(r.raw), h.token) {
 		t.Error("a token leaked into the request records")

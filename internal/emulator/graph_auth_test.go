@@ -101,3 +101,22 @@ func TestAppTokenRolesAreChecked(t *testing.T) {
 	wantGraphError(t, h.call("GET", "/beta/me", nil, auth...), 400, "BadRequest")
 	wantGraphError(t, h.call("POST", "/beta/servicePrincipals/"+boxSP+"/synchronization/jobs/"+boxJob+"/pause", nil, auth...), 403, "Authorization_RequestDenied")
 }
+
+func TestMissingTokenAnswer(t *testing.T) {
+	h := shared(t)
+	for _, auth := range []string{"", "Bearer ", "Bearer"} {
+		var r response
+		if auth == "" {
+			r = h.call("GET", "/v1.0/servicePrincipals", nil)
+		} else {
+			r = h.call("GET", "/v1.0/servicePrincipals", nil, "Authorization", auth)
+		}
+		wantGraphError(t, r, http.StatusUnauthorized, "InvalidAuthenticationToken")
+		if get(r.body, "error", "message") != "Access token is empty." || keys(get(r.body, "error", "innerError")) != "client-request-id,date,request-id" {
+			t.Errorf("%q: body %s", auth, r.raw)
+		}
+		if r.header.Get("Date") == "" {
+			t.Errorf("%q: no Date header", auth)
+		}
+	}
+}

@@ -85,8 +85,10 @@ func TestGetQuarantinedJobReproducesDocOddities(t *testing.T) {
 	// A job that never ran: MaxValue interval, MinValue times, error code None.
 	r = h.graph("GET", jobPath(hrSP, "scimOutDelta.6a2de5866d0e4e39a06f39c6893e0873.9c1e3a5b-7d9f-4b1d-8e3a-5c7e9b1d3f5a"), nil)
 	wantStatus(t, r, http.StatusOK)
-	if get(r.body, "schedule", "interval") != maxInterval || get(r.body, "status", "lastExecution", "timeBegan") != neverTime ||
-		get(r.body, "status", "lastExecution", "error", "code") != "None" || get(r.body, "status", "code") != "NotRun" {
+	last := get(r.body, "status", "lastExecution")
+	if get(r.body, "schedule", "interval") != maxInterval || get(last, "timeBegan") != neverTime || get(last, "timeEnded") != neverTime ||
+		get(last, "state") != "Failed" || get(r.body, "status", "code") != "NotRun" ||
+		jsonOf(get(last, "error")) != `{"code":"None","message":"","tenantActionable":false}` {
 		t.Errorf("never-run job = %s", r.raw)
 	}
 }

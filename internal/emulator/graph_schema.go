@@ -7,19 +7,32 @@ import "net/http"
 func (g *graphReq) getSchema(j *jobState) {
 	target := nameOr(j.def.TargetSystem, j.sp.def.DisplayName)
 	rules := []any{}
+	source := "Azure Active Directory"
+	if j.answerKind() == cloudSyncAnswer {
+		source = "Active Directory"
+	}
 	for i, r := range j.def.Rules {
-		rules = append(rules, map[string]any{
+		mapping := objectMapping(r.ObjectType, source, target)
+		rule := map[string]any{
 			"id":                  r.ID,
 			"name":                r.Name,
-			"sourceDirectoryName": "Azure Active Directory",
+			"sourceDirectoryName": source,
 			"targetDirectoryName": target,
 			"editable":            true,
 			"priority":            i + 1,
 			"metadata":            []any{},
 			"containerFilter":     map[string]any{"includedContainers": []string{}},
 			"groupFilter":         map[string]any{"includedGroups": []string{}},
-			"objectMappings":      []any{objectMapping(r.ObjectType, target)},
-		})
+			"objectMappings":      []any{mapping},
+		}
+		if r.ID == "" {
+			// Legacy rules come back from real tenants without these keys.
+			delete(rule, "id")
+			delete(rule, "editable")
+			delete(rule, "priority")
+			delete(mapping, "enabled")
+		}
+		rules = append(rules, rule)
 	}
 	g.json(http.StatusOK, map[string]any{
 		"@odata.context": g.odataContext(g.jobsContext(j.sp) + "('" + j.def.ID + "')/schema/$entity"),
@@ -27,14 +40,22 @@ func (g *graphReq) getSchema(j *jobState) {
 		"version":        "Date:2026-01-01T00:00:00Z;Tenant:" + g.s.dir.tenant.TenantID,
 		"directories": []any{
 			directoryDefinition(aadDirectoryID, "Azure Active Directory"),
-			directoryDefinition(j.def.ID, target),
+			directoryDefinition(j.def.ID, otherDirectory(source, target)),
 		},
 		"synchronizationRules": rules,
 	})
 }
 
+// otherDirectory is the schema's non-Entra directory: the app, or AD.
+func otherDirectory(source, target string) string {
+	if source != "Azure Active Directory" {
+		return source
+	}
+	return target
+}
+
 // objectMapping maps the rule's object type with a few attribute mappings.
-func objectMapping(objectType, target string) map[string]any {
+func objectMapping(objectType, source, target string) map[string]any {
 	attrs := []any{
 		attributeMapping("userPrincipalName", "userName", 1),
 		attributeMapping("displayName", "displayName", 0),
@@ -47,7 +68,7 @@ func objectMapping(objectType, target string) map[string]any {
 		"enabled":           true,
 		"flowTypes":         "Add, Update, Delete",
 		"metadata":          []any{},
-		"name":              "Provision Microsoft Entra ID " + objectType + "s to " + target,
+		"name":              "Provision " + otherDirectory(source, "Microsoft Entra ID") + " " + objectType + "s to " + target,
 		"scope":             nil,
 		"sourceObjectName":  objectType,
 		"targetObjectName":  objectType,

@@ -45,7 +45,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if f := s.faults.take(r.Method, r.URL.Path); f == nil || !s.injectFault(sw, r, kind, f) {
 			s.route(kind, sw, r)
 		}
-		s.requests.add(requestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: sw.code()})
+		s.requests.add(requestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+			ContentType: r.Header.Get("Content-Type"), Status: sw.code()})
 	}
 	s.logRequest(r, sw.code(), time.Since(start))
 }

@@ -235,3 +235,55 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// jsonOf re-encodes a decoded JSON value (object keys come out sorted).
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// orderedKeys returns the member names of a JSON object text in the order
+// they were written, which decoding into a map would lose.
+func orderedKeys(t *testing.T, text string) string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(text))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %.80s", text)
+	}
+	var names []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// rawMember returns the raw JSON of a member of a JSON text: a name for an
+// object member, an int for an array element.
+func rawMember(t *testing.T, text string, path ...any) string {
+	t.Helper()
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(text), &m); err != nil {
+				t.Fatalf("member %s of %.80s: %v", k, text, err)
+			}
+			text = string(m[k])
+		case int:
+			var a []json.RawMessage
+			if err := json.Unmarshal([]byte(text), &a); err != nil || k >= len(a) {
+				t.Fatalf("element %d of %.80s: %v", k, text, err)
+			}
+			text = string(a[k])
+		}
+	}
+	return text
+}

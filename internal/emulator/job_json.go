@@ -1,6 +1,9 @@
 package emulator
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Wire formats of synchronization times: .NET-style 7-digit fractions, and
 // DateTime.MinValue for "never" (graph-api.md §3).
@@ -93,8 +96,9 @@ func statusJSON(v statusView) map[string]any {
 		st["lastSuccessfulExecutionWithExports"] = executionJSON(v.lastSuccess)
 	}
 	if v.neverRan {
-		// Jobs that never ran show a MinValue execution with error code "None".
-		st["lastExecution"] = executionJSON(&execution{state: "Succeeded", err: &tenantError{Code: "None"}})
+		// Jobs that never ran show a MinValue execution, state Failed, with
+		// error code "None".
+		st["lastExecution"] = executionJSON(&execution{state: "Failed", err: errNone})
 	}
 	var counts []any
 	if v.users > 0 {
@@ -140,12 +144,16 @@ func executionJSON(e *execution) any {
 		"countImported":                e.imported,
 		"countImportedDeltas":          0,
 		"countImportedReferenceDeltas": 0,
-		"error":                        errorJSON(e.err),
+		"error":                        errorJSON(cmp.Or(e.err, errNone)),
 		"state":                        e.state,
 		"timeBegan":                    syncTime(e.began),
 		"timeEnded":                    syncTime(e.ended),
 	}
 }
+
+// errNone is the error of an execution without one: real tenants send
+// {"code":"None","message":"","tenantActionable":false}, never null.
+var errNone = &tenantError{Code: "None"}
 
 // errorJSON renders a synchronizationError (nil stays null).
 func errorJSON(e *tenantError) any {

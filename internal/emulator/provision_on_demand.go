@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // podRequest is the provisionOnDemand body (graph-api.md §1).
@@ -84,11 +85,7 @@ func (g *graphReq) provisionOnDemand(j *jobState) {
 	if result == nil {
 		return // answered already
 	}
-	g.json(http.StatusOK, map[string]any{
-		"@odata.context": g.odataContext("microsoft.graph.stringKeyStringValuePair"),
-		"key":            result.key(),
-		"value":          result.value(),
-	})
+	g.json(http.StatusOK, g.podAnswer(result))
 }
 
 func canonicalObjectType(s string) string {
@@ -112,15 +109,36 @@ func (j *jobState) findRule(id string) *tenantRule {
 }
 
 // provisionUser evaluates the job's behaviour for a user and records it.
+// Cloud Sync names its subjects by AD distinguished name, the others by
+// object id.
 func (g *graphReq) provisionUser(j *jobState, subj podSubject) *podResult {
 	d := g.s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	now := g.s.clock.now()
+	if j.answerKind() == cloudSyncAnswer {
+		u := d.findUserByDN(subj.ObjectID)
+		if u == nil {
+			g.notFoundObject(subj.ObjectID)
+			return nil
+		}
+		r := cloudSyncResult(j, u, now)
+		g.record(j, r, true)
+		return r
+	}
 	u := d.findUser(subj.ObjectID)
 	if u == nil || !isGUID(subj.ObjectID) {
 		g.notFoundObject(subj.ObjectID)
 		return nil
 	}
+	r := j.evaluateUser(u, now)
+	g.record(j, r, true)
+	return r
+}
+
+// evaluateUser decides what on demand does to u (created, redundant, out of
+// scope or failed) and notes a new target object. Call with d.mu held.
+func (j *jobState) evaluateUser(u *tenantUser, at time.Time) *podResult {
 	targetID, exists := j.inTarget[u.ID]
 	how := userCreated
 	switch {
@@ -135,12 +153,11 @@ func (g *graphReq) provisionUser(j *jobState, subj podSubject) *podResult {
 		targetID = newGUID()
 		j.inTarget[u.ID] = targetID
 	}
-	r := userResult(j, u, how, targetID, g.s.clock.now())
-	g.record(j, r)
-	return r
+	return userResult(j, u, how, targetID, at)
 }
 
-// provisionGroup provisions a group (and the members listed in links).
+// provisionGroup provisions a group; each member listed in links gets its
+// own log entry, evaluated like a user on demand, as real tenants do.
 func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 	d := g.s.dir
 	d.mu.Lock()
@@ -150,7 +167,7 @@ func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 		g.notFoundObject(subj.ObjectID)
 		return nil
 	}
-	var members []string
+	var members []*tenantUser
 	if subj.Links != nil {
 		if len(subj.Links.Members) > maxGroupMembers {
 			g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf("At most %d group members can be provisioned on demand at a time.", maxGroupMembers))
@@ -166,7 +183,7 @@ func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 				g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf("User %s is not a member of group %s.", u.ID, grp.ID))
 				return nil
 			}
-			members = append(members, u.ID)
+			members = append(members, u)
 		}
 	}
 	targetID, exists := j.groupsInTarget[grp.ID]
@@ -174,18 +191,30 @@ func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 		targetID = newGUID()
 		j.groupsInTarget[grp.ID] = targetID
 	}
-	r := groupResult(j, grp, !exists, targetID, members, g.s.clock.now())
-	g.record(j, r)
+	now := g.s.clock.now()
+	var memberIDs []string
+	for _, u := range members {
+		memberIDs = append(memberIDs, u.ID)
+	}
+	r := groupResult(j, grp, !exists, targetID, memberIDs, now)
+	g.record(j, r, true)
+	for _, u := range members {
+		g.record(j, j.evaluateUser(u, now), false)
+	}
 	return r
 }
 
-// record appends the log entry and resets the apply. outcome to
-// pending-then-final. Call with the directory lock held.
-func (g *graphReq) record(j *jobState, r *podResult) {
+// record appends r's log entry (published after the log lag) and, for the
+// subject of the request, resets the apply. outcome to pending-then-final.
+// Call with the directory lock held.
+func (g *graphReq) record(j *jobState, r *podResult, subject bool) {
 	by := initiator{g.caller.oid, g.caller.name, "user"}
 	if !g.caller.delegated {
 		by.kind = "application"
 	}
-	g.s.dir.logs = append(g.s.dir.logs, r.logEntry(g.s.dir.tenant.TenantID, by))
-	j.apply = applyOutcome{pending: 1, final: r.applyStatus()}
+	d := g.s.dir
+	d.appendLog(r, by, g.s.clock.now(), d.logLag())
+	if subject {
+		j.apply = applyOutcome{pending: 1, final: r.applyStatus()}
+	}
 }

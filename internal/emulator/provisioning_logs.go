@@ -48,6 +48,7 @@ func (g *graphReq) listProvisioningLogs() {
 		return
 	}
 	d := g.s.dir
+	now := g.s.clock.now()
 	d.mu.Lock()
 	type indexed struct {
 		i int
@@ -55,12 +56,13 @@ func (g *graphReq) listProvisioningLogs() {
 		e map[string]any
 	}
 	var hits []indexed
-	for i, e := range d.logs {
-		if filter == nil || filter.eval(mapGetter(e)) {
-			t, _ := time.Parse(time.RFC3339, e["activityDateTime"].(string))
-			hits = append(hits, indexed{i, t, e})
+	for i, rec := range d.logs {
+		// The filter sees the current names, whatever shape is sent.
+		if rec.visible(now) && (filter == nil || filter.eval(mapGetter(rec.entry))) {
+			hits = append(hits, indexed{i, rec.at, rec.entry})
 		}
 	}
+	old := d.logShape == logShapeOld
 	d.mu.Unlock()
 	sort.SliceStable(hits, func(a, b int) bool {
 		ta, tb := hits[a].t, hits[b].t
@@ -71,6 +73,9 @@ func (g *graphReq) listProvisioningLogs() {
 	})
 	items := make([]map[string]any, 0, len(hits))
 	for _, h := range hits {
+		if old {
+			h.e = oldShapeEntry(h.e)
+		}
 		items = append(items, h.e)
 	}
 	g.writePage(items, page, "auditLogs/provisioning")
@@ -80,16 +85,19 @@ func (g *graphReq) listProvisioningLogs() {
 // out-of-scope skips for unassigned users, the failures of failing jobs, the
 // creation and later no-op syncs of already provisioned users, and the
 // creation of groups for jobs with a group rule.
-func seedLogs(d *directory, start time.Time) []map[string]any {
-	var logs []map[string]any
+func seedLogs(d *directory, start time.Time) []logRecord {
+	var logs []logRecord
 	add := func(r *podResult) {
-		logs = append(logs, r.logEntry(d.tenant.TenantID, provisioningService))
+		logs = append(logs, logRecord{entry: r.logEntry(d.tenant.TenantID, provisioningService), at: r.end})
 	}
 	for _, sp := range d.sps {
 		if len(sp.def.Assignments) == 0 {
 			continue
 		}
 		for _, j := range sp.jobs {
+			if j.answerKind() == cloudSyncAnswer {
+				continue // AD users are scoped by OU, not by assignment: no history
+			}
 			for _, u := range d.users {
 				switch {
 				case !sp.assigned(u.ID):

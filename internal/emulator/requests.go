@@ -3,12 +3,14 @@ package emulator
 import "sync"
 
 // requestRecord is what GET /_emulator/requests reports about a request:
-// never headers or bodies.
+// never bodies, and of the headers only Content-Type, which Graph documents
+// as required on some requests (tests check the client sends it).
 type requestRecord struct {
-	Method string `json:"method"`
-	Path   string `json:"path"`
-	Query  string `json:"query"` // raw, as sent
-	Status int    `json:"status"`
+	Method      string `json:"method"`
+	Path        string `json:"path"`
+	Query       string `json:"query"` // raw, as sent
+	ContentType string `json:"contentType"`
+	Status      int    `json:"status"`
 }
 
 // maxRequestRecords bounds memory for a long-running emulator.

@@ -44,6 +44,16 @@ type Options struct {
 	// Log receives one line per request (method, path, status, duration);
 	// nil is silent. Tokens, secrets, codes and assertions are never logged.
 	Log io.Writer
+	// Profile is the world imitated: ProfileSeed (default, also for "") or
+	// ProfileReal. See profile.go and docs/emulator.md.
+	Profile string
+	// LogLag is how long after a provisionOnDemand call its provisioning-log
+	// entries stay out of GET /auditLogs/provisioning. Zero means the
+	// profile's default (none for seed, RealLogLag for real) unless
+	// LogLagSet is true. Negative is an error.
+	LogLag time.Duration
+	// LogLagSet makes LogLag apply even when zero (a real profile without lag).
+	LogLagSet bool
 }
 
 // Server is a running emulator.
@@ -95,6 +105,15 @@ func Start(opts Options) (*Server, error) {
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = time.Hour
 	}
+	if opts.Profile == "" {
+		opts.Profile = ProfileSeed
+	}
+	if err := CheckProfile(opts.Profile); err != nil {
+		return nil, err
+	}
+	if opts.LogLag < 0 {
+		return nil, fmt.Errorf("log lag %s is negative", opts.LogLag)
+	}
 	tenant, err := loadTenant(opts.TenantFile)
 	if err != nil {
 		return nil, err
@@ -115,6 +134,11 @@ func Start(opts Options) (*Server, error) {
 	}
 	s.url = baseURL(s.listener.Addr())
 	s.dir = newDirectory(tenant, now)
+	s.dir.profile = opts.Profile
+	if opts.LogLag != 0 || opts.LogLagSet {
+		lag := opts.LogLag
+		s.dir.lagOverride = &lag
+	}
 	s.app = newAppRegistration(tenant)
 	s.publicApps = map[string]bool{}
 	for _, id := range tenant.PublicClients {

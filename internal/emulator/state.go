@@ -15,9 +15,13 @@ type directory struct {
 	users     []*tenantUser
 	groups    []*tenantGroup
 	sps       []*spState
-	logs      []map[string]any // provisioningObjectSummary wire objects, oldest first
-	applyAPI  bool             // false: GET jobs/apply.{id} answers like real tenants (400)
-	rateLimit bool             // provisionOnDemand throttling on/off
+	logs      []logRecord // provisioning-log entries, oldest first
+	rateLimit bool        // provisionOnDemand throttling on/off
+
+	profile       string         // ProfileSeed or ProfileReal (profile.go)
+	applyOverride *bool          // applyResource switch; nil: the profile decides
+	lagOverride   *time.Duration // log lag given by Options or the control API; nil: the profile's
+	logShape      string         // logShapeCurrent or logShapeOld
 }
 
 // spState is a service principal and its jobs.
@@ -72,8 +76,9 @@ func newDirectory(t *tenantFile, start time.Time) *directory {
 	d := &directory{
 		tenant:    t,
 		tenantHex: strings.ReplaceAll(t.TenantID, "-", ""),
-		applyAPI:  true,
 		rateLimit: true,
+		profile:   ProfileSeed,
+		logShape:  logShapeCurrent,
 	}
 	for i := range t.Users {
 		d.users = append(d.users, &t.Users[i])
@@ -174,6 +179,17 @@ func (sp *spState) findJob(id string) *jobState {
 func (d *directory) findUser(idOrUPN string) *tenantUser {
 	for _, u := range d.users {
 		if strings.EqualFold(u.ID, idOrUPN) || strings.EqualFold(u.UserPrincipalName, idOrUPN) {
+			return u
+		}
+	}
+	return nil
+}
+
+// findUserByDN looks a user up by its on-premises distinguished name (AD
+// compares DNs case-insensitively).
+func (d *directory) findUserByDN(dn string) *tenantUser {
+	for _, u := range d.users {
+		if u.OnPremisesDistinguishedName != "" && strings.EqualFold(u.OnPremisesDistinguishedName, dn) {
 			return u
 		}
 	}

@@ -53,6 +53,9 @@ type tenantUser struct {
 	Surname           string `json:"surname,omitempty"`
 	JobTitle          string `json:"jobTitle,omitempty"`
 	Mail              string `json:"mail,omitempty"`
+	// OnPremisesDistinguishedName makes the user an AD user too: Cloud Sync
+	// jobs (template AD2AADProvisioning) take this DN as the subject.
+	OnPremisesDistinguishedName string `json:"onPremisesDistinguishedName,omitempty"`
 }
 
 // tenantGroup is a security group; Members holds user object ids.
@@ -97,6 +100,9 @@ type tenantServicePrincipal struct {
 // tenantJob is a synchronization job and how it behaves.
 //
 // State is the job's status code: Active, Paused, Quarantine or NotRun.
+// The template decides the answer's shape (answer_kind.go): Azure2Azure
+// answers like cross-tenant synchronization, AD2AADProvisioning like Cloud
+// Sync (subjects are AD distinguished names).
 // Outcome is what an on-demand run does for an assigned user: "success"
 // (created the first time, RedundantExport after), "skipped" (always
 // RedundantExport) or "failure" (fails at export with Error).
@@ -122,7 +128,9 @@ type tenantError struct {
 }
 
 // tenantRule is a synchronization rule of the job schema; ObjectType is the
-// source object it maps ("User" or "Group").
+// source object it maps ("User" or "Group"). A rule without ID is rendered
+// like the legacy rules real tenants return: no id, editable, priority or
+// enabled; provisionOnDemand cannot name it.
 type tenantRule struct {
 	ID         string `json:"id"`
 	Name       string `json:"name"`

@@ -192,11 +192,13 @@ func TestRunWaitTimesOutWithTheAnswer(t *testing.T) {
 	}
 	svc := f.serve(t)
 	outcomes, err := svc.Run(context.Background(), RunRequest{SP: fakeSP, Job: "J", Rule: "r1", Users: []string{adeleID}, Wait: true, Interval: 100 * time.Millisecond, Timeout: 300 * time.Millisecond})
-	if err != ErrWaitTimeout {
+	var lt *LogWaitTimeout
+	if !errors.Is(err, ErrWaitTimeout) || !errors.As(err, &lt) || lt.Answer.State != StateSuccess {
 		t.Fatalf("err = %v", err)
 	}
-	if len(outcomes) != 1 || outcomes[0].Source != SourceProvisionOnDemand {
-		t.Fatalf("outcomes = %+v", outcomes)
+	// The printed state must agree with the exit code: pending, from the logs.
+	if len(outcomes) != 1 || outcomes[0].Source != SourceProvisioningLogs || outcomes[0].State != StatePending || outcomes[0].Subject.ID != adeleID {
+		t.Fatalf("outcomes = %+v", outcomes[0])
 	}
 }
 

@@ -105,8 +105,9 @@ func (s *Service) ruleChooser(spID, jobID, rule string) func(context.Context, st
 }
 
 // awaitLog waits for the submission's own provisioning-log entry (and, for
-// a group, each listed member's). On a timeout it returns the synchronous
-// answer, which is all that is known, with an ErrWaitTimeout error.
+// a group, each listed member's). On a timeout it returns the last outcome
+// read (pending, so state and exit code agree) with a *LogWaitTimeout that
+// carries the synchronous answer.
 func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission) (*Outcome, error) {
 	spID, jobID := sub.Answer.ServicePrincipalID, sub.Answer.JobID
 	own := LogMatch{
@@ -148,14 +149,25 @@ func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission) (
 			}
 		},
 	})
-	if errors.Is(err, ErrWaitTimeout) || o == nil {
-		if o != nil && o.State.Final() {
-			return o, err // the group's entry came, some member's did not
-		}
-		return sub.Answer, err
+	if o == nil {
+		o = own.pending()
+	}
+	if errors.Is(err, ErrWaitTimeout) {
+		return o, &LogWaitTimeout{Answer: sub.Answer}
 	}
 	return o, err
 }
+
+// LogWaitTimeout means --timeout passed before a request's log entry
+// appeared; Answer is what Graph said at once. It matches ErrWaitTimeout.
+type LogWaitTimeout struct{ Answer *Outcome }
+
+func (e *LogWaitTimeout) Error() string {
+	return fmt.Sprintf("%s: Graph's immediate answer was %s; its provisioning-log entry has not appeared yet", ErrWaitTimeout, e.Answer.State)
+}
+
+// Is makes errors.Is(err, ErrWaitTimeout) hold.
+func (e *LogWaitTimeout) Is(target error) bool { return target == ErrWaitTimeout }
 
 // allFinal is true once an outcome and all its members' are final.
 func allFinal(o *Outcome) bool {

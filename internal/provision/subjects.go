@@ -122,30 +122,65 @@ func (s *Service) Rules(ctx context.Context, spID, jobID string) ([]Rule, error)
 
 // PickRule chooses the rule whose object mappings take objectType (User or
 // Group) from the source. Several candidates are ambiguous: ask for --rule.
+// Rules without an id (Microsoft's schema example has such) cannot be sent
+// as a ruleId, so they are never picked; when only they fit, the user must
+// name the rule with --rule.
 func PickRule(rules []Rule, objectType string) (string, error) {
-	var match []Rule
-	for _, r := range rules {
-		for _, m := range r.ObjectMappings {
-			if strings.EqualFold(m.SourceObjectName, objectType) {
-				match = append(match, r)
-				break
-			}
+	var match, idless []int // positions in rules
+	for i, r := range rules {
+		switch {
+		case !takesObjectType(r, objectType):
+		case r.RuleID() == "":
+			idless = append(idless, i)
+		default:
+			match = append(match, i)
 		}
 	}
-	switch len(match) {
-	case 1:
-		return match[0].ID, nil
-	case 0:
-		if len(rules) == 1 {
-			return rules[0].ID, nil
+	if len(match) == 0 && len(idless) == 0 && len(rules) == 1 {
+		// One rule that maps something else: it is still the only choice.
+		if rules[0].RuleID() == "" {
+			idless = []int{0}
+		} else {
+			match = []int{0}
 		}
+	}
+	switch {
+	case len(match) == 1:
+		return rules[match[0]].RuleID(), nil
+	case len(match) == 0 && len(idless) > 0:
+		names := make([]string, len(idless))
+		for i, pos := range idless {
+			names[i] = RuleLabel(rules[pos], pos)
+		}
+		return "", usagef("the job schema's rule for %s, %s, has no id to send: pass the rule id with --rule", objectType, strings.Join(names, ", "))
+	case len(match) == 0:
 		return "", &NotFoundError{Kind: "synchronization rule", Ref: objectType, Hint: "no rule maps this object type; list them with `provctl job rules` and pass --rule"}
 	}
 	c := make([]string, len(match))
-	for i, r := range match {
-		c[i] = fmt.Sprintf("%s  %s (%s → %s)", r.ID, r.Name, r.SourceDirectoryName, r.TargetDirectoryName)
+	for i, pos := range match {
+		r := rules[pos]
+		c[i] = fmt.Sprintf("%s  %s (%s → %s)", r.RuleID(), r.Name, r.SourceDirectoryName, r.TargetDirectoryName)
 	}
 	return "", &AmbiguousError{Kind: "rule for " + objectType, Ref: objectType, Flag: "--rule", Candidates: c}
+}
+
+func takesObjectType(r Rule, objectType string) bool {
+	for _, m := range r.ObjectMappings {
+		if strings.EqualFold(m.SourceObjectName, objectType) {
+			return true
+		}
+	}
+	return false
+}
+
+// RuleLabel names the rule at index i of a schema for people: its name and
+// 1-based position, e.g. `"USER_TO_USER" (rule 1)`.
+func RuleLabel(r Rule, i int) string {
+	name := r.Name
+	if name == "" {
+		name = "unnamed"
+	}
+	return fmt.Sprintf("%q (rule %d)", name, i+1)
 }
 
 // Rule is a synchronization rule of a job schema.
