@@ -100,7 +100,16 @@ func isCobraUsage(err error) bool {
 }
 
 // errorHint adds the fix to errors whose message alone does not name it.
+// The error line itself keeps Graph's code, message and request-id: for a
+// 401, "Access token is empty." and "Lifetime validation failed" call for
+// different fixes, so the hint never replaces them.
 func errorHint(err error, scopes []string) string {
+	var refused *graph.TokenRefusedError
+	if errors.As(err, &refused) && refused.Refresh != nil {
+		// The token source knows the fix (sign in again, replace
+		// PROVCTL_ACCESS_TOKEN, …).
+		return refused.Refresh.Error()
+	}
 	var ge *graph.Error
 	if errors.As(err, &ge) {
 		switch ge.StatusCode {

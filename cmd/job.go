@@ -150,9 +150,20 @@ func newCmdJobRules(f *Factory) *cobra.Command {
 		if rules == nil {
 			rules = []provision.Rule{}
 		}
+		warnRulesWithoutID(f.Streams, rules)
 		return p.PrintContext(ctx, rules, rulesView(rules))
 	})
 	return c
+}
+
+// warnRulesWithoutID says which rules lack an id (Microsoft's schema
+// example has such): the table shows "(none)", and --rule cannot name them.
+func warnRulesWithoutID(s *output.Streams, rules []provision.Rule) {
+	for i, r := range rules {
+		if r.RuleID() == "" {
+			s.Warnf("rule %s has no id in the job schema: it cannot be used with --rule", provision.RuleLabel(r, i))
+		}
+	}
 }
 
 // JobActionResult is what start/pause/restart print.

@@ -15,18 +15,20 @@ type jobListView []graph.SynchronizationJob
 func (v jobListView) View() []output.Section {
 	s := output.Section{Columns: []string{"ID", "TEMPLATE", "STATUS", "SCHEDULE", "LAST RUN", "LAST STATE"}}
 	for _, j := range v {
-		code, sched, last, state := "", "", "", ""
+		code, sched := "", ""
+		var last, state output.Cell
 		if j.Schedule != nil {
 			sched = strings.TrimSpace(string(j.Schedule.State) + " " + j.Schedule.Interval)
 		}
 		if st := j.Status; st != nil {
 			code = string(st.Code)
 			if e := st.LastExecution; e != nil {
-				last = graphTime(e.TimeEnded)
-				state = string(e.State)
+				last, state = output.Cell{Text: graphTime(e.TimeEnded)}, stateCell(string(e.State))
+			} else {
+				last, state = neverRanCell(), output.Cell{Text: "—", Style: output.Muted}
 			}
 		}
-		s.Rows = append(s.Rows, []output.Cell{{Text: j.ID}, {Text: j.TemplateID, Style: output.Muted}, stateCell(code), {Text: sched}, {Text: last}, stateCell(state)})
+		s.Rows = append(s.Rows, []output.Cell{{Text: j.ID}, {Text: j.TemplateID, Style: output.Muted}, stateCell(code), {Text: sched}, last, state})
 	}
 	return []output.Section{s}
 }
@@ -56,6 +58,11 @@ func (v jobShowView) View() []output.Section {
 	add(&main, "Steady state first", graphTime(st.SteadyStateFirstAchievedTime))
 	add(&main, "Steady state last", graphTime(st.SteadyStateLastAchievedTime))
 	add(&main, "Troubleshooting", st.TroubleshootingURL)
+	if st.LastExecution == nil {
+		// Graph's never-run execution (state Failed, times 0001-01-01)
+		// decodes as none: say so rather than show nothing, or "Failed".
+		main.Fields = append(main.Fields, output.Field{Name: "Last execution", Value: neverRanCell()})
+	}
 	sections := []output.Section{main}
 	if e := st.LastExecution; e != nil {
 		sections = append(sections, executionSection("Last execution", e))
@@ -69,7 +76,7 @@ func (v jobShowView) View() []output.Section {
 			add(&qs, "Series count", fmt.Sprint(q.SeriesCount))
 		}
 		add(&qs, "Next attempt", graphTime(q.NextAttempt))
-		if q.Error != nil {
+		if q.Error.IsError() {
 			qs.Fields = append(qs.Fields, output.Field{Name: "Error", Value: output.Cell{Text: errorText(q.Error), Style: output.Failure}})
 		}
 		sections = append(sections, qs)
@@ -87,11 +94,14 @@ func executionSection(title string, e *graph.TaskExecution) output.Section {
 	}
 	s.Fields = append(s.Fields, output.Field{Name: "Counts", Value: output.Cell{Text: fmt.Sprintf("imported %d, exported %d, escrowed %d, entitled %d",
 		e.CountImported, e.CountExported, e.CountEscrowed, e.CountEntitled)}})
-	if e.Error != nil && e.Error.Code != "" && !strings.EqualFold(e.Error.Code, "None") {
+	if e.Error.IsError() { // "None" comes with every success
 		s.Fields = append(s.Fields, output.Field{Name: "Error", Value: output.Cell{Text: errorText(e.Error), Style: output.Failure}})
 	}
 	return s
 }
+
+// neverRanCell is what a job shows for a last execution it never had.
+func neverRanCell() output.Cell { return output.Cell{Text: "never ran", Style: output.Muted} }
 
 func errorText(e *graph.SyncError) string {
 	t := strings.Trim(e.Code+": "+e.Message, ": ")
@@ -125,7 +135,11 @@ func (v rulesView) View() []output.Section {
 		for _, m := range r.ObjectMappings {
 			objs = append(objs, m.SourceObjectName+" → "+m.TargetObjectName)
 		}
-		s.Rows = append(s.Rows, []output.Cell{{Text: r.ID, Style: output.Bold}, {Text: r.Name}, {Text: r.SourceDirectoryName + " → " + r.TargetDirectoryName}, {Text: strings.Join(objs, ", ")}})
+		id := output.Cell{Text: r.RuleID(), Style: output.Bold}
+		if id.Text == "" {
+			id = output.Cell{Text: "(none)", Style: output.Muted} // cannot be used with --rule
+		}
+		s.Rows = append(s.Rows, []output.Cell{id, {Text: r.Name}, {Text: r.SourceDirectoryName + " → " + r.TargetDirectoryName}, {Text: strings.Join(objs, ", ")}})
 	}
 	return []output.Section{s}
 }

@@ -72,6 +72,16 @@ func (c *Client) Post(ctx context.Context, path string, body, out any) error {
 	return decodeInto(resp, out)
 }
 
+// DoJSON sends req (e.g. a GET with extra headers in req.Header) and
+// decodes the JSON answer into out (which may be nil).
+func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
+	resp, err := c.Do(ctx, req)
+	if err != nil {
+		return err
+	}
+	return decodeInto(resp, out)
+}
+
 func decodeInto(resp *Response, out any) error {
 	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
 		return nil
@@ -81,6 +91,27 @@ func decodeInto(resp *Response, out any) error {
 	}
 	return nil
 }
+
+// tokenFailure marks an error of the TokenSource, so Do can tell it from
+// a failed exchange; Do never returns it.
+type tokenFailure struct{ Err error }
+
+func (e *tokenFailure) Error() string { return e.Err.Error() }
+func (e *tokenFailure) Unwrap() error { return e.Err }
+
+// TokenRefusedError is Graph's 401 after which the TokenSource could not
+// supply a fresh token. Its text is Graph's answer (code, message,
+// request-id: "Access token is empty." and "Lifetime validation failed, the
+// token is expired." need different fixes); Refresh is the source's own
+// failure, which says what to do (e.g. "run `provctl login`"). errors.As
+// finds both.
+type TokenRefusedError struct {
+	Graph   *Error
+	Refresh error
+}
+
+func (e *TokenRefusedError) Error() string   { return e.Graph.Error() }
+func (e *TokenRefusedError) Unwrap() []error { return []error{e.Graph, e.Refresh} }
 
 // DecodeError reports a 2xx answer whose body was not the JSON we expected.
 type DecodeError struct {
@@ -112,17 +143,29 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	start := time.Now()
 	var waited time.Duration // sum of retry waits, so MaxTotal holds with any Sleep
 	refreshed, forceRefresh := false, false
+	var refused *Error // the 401 that asked for a fresh token
 	for attempt := 1; ; attempt++ {
+		refreshing := forceRefresh
 		resp, err := c.send(ctx, req.Method, target, req.Header, body, attempt, forceRefresh)
 		forceRefresh = false
 		if err == nil {
 			return resp, nil
 		}
+		var tf *tokenFailure
+		if errors.As(err, &tf) {
+			if refreshing && ctx.Err() == nil {
+				// Graph's words name the fix ("Access token is empty." vs
+				// "Lifetime validation failed"): keep them beside the
+				// token source's own answer.
+				return nil, &TokenRefusedError{Graph: refused, Refresh: tf.Err}
+			}
+			return nil, tf.Err
+		}
 		var gerr *Error
 		if errors.As(err, &gerr) && gerr.StatusCode == http.StatusUnauthorized && !refreshed && c.Tokens != nil {
 			// One forced refresh: the cached token may have been revoked or
 			// expired early. Later attempts use the source's cache again.
-			refreshed, forceRefresh = true, true
+			refreshed, forceRefresh, refused = true, true, gerr
 			attempt--
 			continue
 		}
@@ -202,7 +245,7 @@ func (c *Client) send(ctx context.Context, method, target string, hdr http.Heade
 	if c.Tokens != nil {
 		tok, err := c.Tokens.Token(ctx, refresh)
 		if err != nil {
-			return nil, err
+			return nil, &tokenFailure{Err: err}
 		}
 		hreq.Header.Set("Authorization", "Bearer "+tok)
 	}

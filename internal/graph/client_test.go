@@ -588,3 +588,27 @@ func TestPermanentNetworkError(t *testing.T) {
 		}
 	}
 }
+
+// Request.Header reaches Graph on a body-less GET, Content-Type included
+// (the apply. resource lists it as a required request header).
+func TestRequestHeaderOnGet(t *testing.T) {
+	t.Parallel()
+	srv := newScriptServer(t, true, step{status: 200, body: okBody})
+	c, _ := newTestClient(srv.Server, &fakeTokens{})
+	var out struct{ ID string }
+	err := c.DoJSON(context.Background(), &Request{
+		Method: http.MethodGet,
+		Path:   "servicePrincipals/sp/synchronization/jobs/apply.J",
+		Header: http.Header{"Content-Type": {"application/json"}},
+	}, &out)
+	if err != nil || out.ID != "1" {
+		t.Fatalf("%+v %v", out, err)
+	}
+	r := srv.requests()[0]
+	if got := r.Header.Get("Content-Type"); got != "application/json" {
+		t.Errorf("Content-Type %q, want application/json", got)
+	}
+	if r.Method != http.MethodGet || r.Body != "" {
+		t.Errorf("%s with body %q", r.Method, r.Body)
+	}
+}

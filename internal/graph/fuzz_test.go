@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,9 @@ func FuzzSynchronizationJob(f *testing.F) {
 		`{"servicePrincipal":[{"id":"x"}],"durationInMilliseconds":"12","provisioningSteps":[{"details":{"a":[1]}}]}`,
 		`{"servicePrincipal":{"id":"x"},"activityDateTime":"0001-01-01T00:00:00Z"}`,
 		`null`, `[]`, `{"status":null}`, `{"status":{"progress":[{"completedUnits":1.5}]}}`,
+		neverRanJob,
+		`{"synchronizationRules":[{"name":"USER_TO_USER","objectMappings":[{"sourceObjectName":"User"}]},{"id":"r#V2","priority":"2","editable":null}]}`,
+		`{"status":{"lastExecution":{"timeBegan":"0001-01-01T00:00:00Z","timeEnded":5},"lastSuccessfulExecution":{"timeBegan":null}}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -155,6 +159,12 @@ func FuzzSynchronizationJob(f *testing.F) {
 		var res ApplyResource
 		if json.Unmarshal(b, &res) == nil && len(res.Raw) > 0 && string(res.Raw) != string(bytes.TrimSpace(b)) {
 			t.Fatalf("Raw %q != input %q", res.Raw, b)
+		}
+		var schema Schema
+		if json.Unmarshal(b, &schema) == nil {
+			if _, err := json.Marshal(schema); err != nil {
+				t.Fatalf("marshal schema: %v", err)
+			}
 		}
 		var log ProvisioningObjectSummary
 		_ = json.Unmarshal(b, &log)
@@ -196,6 +206,115 @@ func FuzzRedactBody(f *testing.F) {
 				if got := redactBody(ctype, []byte(b)); strings.Contains(got, probe) {
 					t.Fatalf("secret shows for Content-Type %q, body %q:\n%s", ctype, b, got)
 				}
+			}
+		}
+	})
+}
+
+// FuzzRedactJSONInPlace checks the in-place redaction against a model on
+// decoded values: sensitive scalars become "[redacted]", nothing else
+// changes, and a body with nothing to hide comes back byte for byte.
+func FuzzRedactJSONInPlace(f *testing.F) {
+	for _, s := range []string{
+		`{"access_token":"abc","refresh_token":"def","expires_in":3599}`,
+		"{\n \"b\" : [1, 2.50, \"x\\u0041\"],\n \"a\": {\"password\": null, \"secret\": {\"token\": true}}\n}\n",
+		emptyTokenBody, `[]`, `"s"`, ` 12 `, `{"refresh\u005ftoken":"x","":""}`, `[[[[{"code":"c"}]]]]`,
+		`{"note":"eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJhbGljZSJ9.aWQtdG9rZW4tc2ln"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		out := redactJSONInPlace(b)
+		if !json.Valid(out) {
+			t.Fatalf("invalid JSON out of %q:\n%q", b, out)
+		}
+		// Only masks are added: any change brings a "[redacted…" with it.
+		if mask := []byte(`"[redacted`); !bytes.Equal(out, b) && bytes.Count(out, mask) <= bytes.Count(b, mask) {
+			t.Fatalf("bytes changed without a mask:\nin  %q\nout %q", b, out)
+		}
+		in, got := decodeAny(t, b), decodeAny(t, out)
+		want, jwt := redactModel(in)
+		if jwt {
+			return // strings holding JWTs are masked by pattern, not by key
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("in  %q\nout %q\ngot %#v\nwant %#v", b, out, got, want)
+		}
+	})
+}
+
+func decodeAny(t *testing.T, b []byte) any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decode %q: %v", b, err)
+	}
+	return v
+}
+
+// redactModel is what redaction means on decoded values (duplicate keys
+// decode to their last value on both sides). It also reports whether any
+// key or string is JWT-shaped.
+func redactModel(v any) (out any, jwt bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, val := range t {
+			jwt = jwt || jwtLike.MatchString(k)
+			switch val.(type) {
+			case map[string]any, []any, nil:
+			default:
+				if sensitiveJSONKey(k) {
+					m[k] = "[redacted]"
+					continue
+				}
+			}
+			r, j := redactModel(val)
+			m[k], jwt = r, jwt || j
+		}
+		return m, jwt
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			r, j := redactModel(e)
+			a[i], jwt = r, jwt || j
+		}
+		return a, jwt
+	case string:
+		return t, jwtLike.MatchString(t)
+	}
+	return v, false
+}
+
+// FuzzRedactChallenge: whatever a WWW-Authenticate header holds, no JWT
+// shows, and a value under a parameter not known to be harmless never does.
+func FuzzRedactChallenge(f *testing.F) {
+	f.Add(`Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`, "opaqueCLAIMSsecret")
+	f.Add(`Negotiate YIIabc==, Bearer error="invalid_token"`, "M.C105_BAY.secret")
+	f.Add(`Bearer claims="`, "secretsecret")
+	f.Add(`Bearer error_description="cut`, "secretsecret")
+	f.Fuzz(func(t *testing.T, header, secret string) {
+		if got := redactHeaderValue("WWW-Authenticate", header); jwtLike.MatchString(got) {
+			t.Fatalf("JWT shows: %q", got)
+		}
+		if len(secret) < 8 || strings.IndexFunc(secret, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r == '~')
+		}) >= 0 || strings.Contains(header, secret) || strings.Contains("[redacted] [redacted-jwt]", secret) {
+			return
+		}
+		for _, v := range []string{
+			header + `, Bearer claims="` + secret + `"`,
+			`Bearer claims=` + secret + `, ` + header,
+			`Negotiate ` + secret + `, Bearer realm=""`,
+			header + `, Bearer claims=` + secret,
+		} {
+			if got := redactHeaderValue("WWW-Authenticate", v); strings.Contains(got, secret) {
+				t.Fatalf("secret shows in %q:\n%q", v, got)
 			}
 		}
 	})

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // ServicePrincipal is the subset of servicePrincipal provctl reads.
@@ -77,6 +78,16 @@ type SyncError struct {
 	TenantActionable bool   `json:"tenantActionable"`
 }
 
+// IsError reports whether e reports a failure. Graph sends
+// {"code":"None","message":"","tenantActionable":false} with every success
+// and with a job that never ran: that, like no code and no message, is none.
+func (e *SyncError) IsError() bool {
+	if e == nil || strings.EqualFold(strings.TrimSpace(e.Code), "None") {
+		return false
+	}
+	return strings.TrimSpace(e.Code) != "" || strings.TrimSpace(e.Message) != ""
+}
+
 // Quarantine is a synchronizationQuarantine.
 type Quarantine struct {
 	CurrentBegan Time       `json:"currentBegan"`
@@ -131,21 +142,34 @@ type Schema struct {
 	SynchronizationRules []SynchronizationRule `json:"synchronizationRules"`
 }
 
-// SynchronizationRule is one rule; its ID is what provisionOnDemand's ruleId takes.
+// SynchronizationRule is one rule; its ID is what provisionOnDemand's
+// ruleId takes. Microsoft's own schema example has rules without id,
+// editable or priority, so those stay nil when absent (null in -o json)
+// rather than reading as "", false or 0.
 type SynchronizationRule struct {
-	ID                  string          `json:"id"`
+	ID                  *string         `json:"id"`
 	Name                string          `json:"name"`
 	SourceDirectoryName string          `json:"sourceDirectoryName"`
 	TargetDirectoryName string          `json:"targetDirectoryName"`
-	Priority            Int64           `json:"priority"`
-	Editable            bool            `json:"editable"`
+	Priority            *Int64          `json:"priority"`
+	Editable            *bool           `json:"editable"`
 	ObjectMappings      []ObjectMapping `json:"objectMappings"`
 }
 
-// ObjectMapping maps a source object type to a target object type.
+// RuleID is the rule's id, "" when Graph sent none (such a rule cannot be
+// named with --rule).
+func (r SynchronizationRule) RuleID() string {
+	if r.ID == nil {
+		return ""
+	}
+	return *r.ID
+}
+
+// ObjectMapping maps a source object type to a target object type;
+// Enabled is nil when Graph did not say.
 type ObjectMapping struct {
 	Name             string `json:"name"`
-	Enabled          bool   `json:"enabled"`
+	Enabled          *bool  `json:"enabled"`
 	SourceObjectName string `json:"sourceObjectName"`
 	TargetObjectName string `json:"targetObjectName"`
 }

@@ -144,8 +144,8 @@ func TestDecodeJobVariants(t *testing.T) {
 		t.Errorf("schedule %+v", j.Schedule)
 	}
 	st := j.Status
-	if st.CountSuccessiveCompleteFailures != 3 || st.LastExecution.CountImported != 12 || st.LastExecution.CountExported != 7 ||
-		st.LastExecution.CountEscrowed != 0 || st.LastExecution.Error.Code != "None" || !st.LastExecution.TimeBegan.IsZero() {
+	// Both times "never": no execution, whatever else it says.
+	if st.CountSuccessiveCompleteFailures != 3 || st.LastExecution != nil {
 		t.Errorf("status %+v / %+v", st, st.LastExecution)
 	}
 	if st.Quarantine.Reason != "64" || st.Progress[0].CompletedUnits != 5 || st.SynchronizedEntryCountByType[0].Value != 1234 {
@@ -242,8 +242,59 @@ func TestDecodeSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := s.SynchronizationRules[0]
-	if r.ID != "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8" || r.Name != "USER_TO_USER" || r.Priority != 1 || !r.ObjectMappings[0].Enabled ||
+	if r.RuleID() != "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8" || r.Name != "USER_TO_USER" || r.Priority == nil || *r.Priority != 1 ||
+		r.Editable == nil || !*r.Editable || r.ObjectMappings[0].Enabled == nil || !*r.ObjectMappings[0].Enabled ||
 		r.ObjectMappings[0].SourceObjectName != "User" {
 		t.Errorf("%+v", r)
+	}
+}
+
+// Microsoft's documented schema example: rules without id, some without
+// editable or priority. Absent stays absent (null), never "", false or 0.
+func TestDecodeSchemaWithoutIDs(t *testing.T) {
+	t.Parallel()
+	const body = `{"directories":[],"synchronizationRules":[
+	  {"name":"USER_TO_USER","sourceDirectoryName":"Azure Active Directory","targetDirectoryName":"Salesforce","editable":true,"priority":1,
+	   "objectMappings":[{"name":"Synchronize Azure Active Directory Users to Salesforce","sourceObjectName":"User","targetObjectName":"User","attributeMappings":[]}]},
+	  {"name":"GROUP_TO_GROUP","sourceDirectoryName":"Azure Active Directory","targetDirectoryName":"Salesforce",
+	   "objectMappings":[{"enabled":false,"sourceObjectName":"Group","targetObjectName":"Group"}]}]}`
+	var s Schema
+	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		t.Fatal(err)
+	}
+	user, group := s.SynchronizationRules[0], s.SynchronizationRules[1]
+	if user.ID != nil || user.RuleID() != "" || user.Priority == nil || *user.Priority != 1 || user.ObjectMappings[0].Enabled != nil {
+		t.Errorf("user rule %+v", user)
+	}
+	if group.Editable != nil || group.Priority != nil || group.ObjectMappings[0].Enabled == nil || *group.ObjectMappings[0].Enabled {
+		t.Errorf("group rule %+v", group)
+	}
+	out, err := json.Marshal(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"id":null`, `"priority":null`, `"editable":null`, `"enabled":false`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("%s lacks %s", out, want)
+		}
+	}
+}
+
+func TestSyncErrorIsError(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		e    *SyncError
+		want bool
+	}{
+		{nil, false},
+		{&SyncError{Code: "None"}, false},
+		{&SyncError{Code: "none", Message: ""}, false},
+		{&SyncError{}, false},
+		{&SyncError{Code: "SalesforceInvalidCredentials", TenantActionable: true}, true},
+		{&SyncError{Message: "something broke"}, true},
+	} {
+		if got := tt.e.IsError(); got != tt.want {
+			t.Errorf("%+v: IsError %v, want %v", tt.e, got, tt.want)
+		}
 	}
 }

@@ -16,8 +16,10 @@ import (
 )
 
 // TraceTransport writes a --debug trace of every exchange to Out with every
-// credential redacted: Authorization and cookie headers, and token, secret,
-// assertion and code fields of form and JSON bodies.
+// credential redacted: Authorization and cookie headers, the credential
+// parts of WWW-Authenticate challenges, JWTs anywhere, and token, secret,
+// assertion and code fields of form and JSON bodies. Bodies are otherwise
+// shown byte for byte as sent and received.
 type TraceTransport struct {
 	Base http.RoundTripper
 	Out  io.Writer
@@ -51,10 +53,6 @@ func normalizeKey(k string) string {
 func sensitiveJSONKey(k string) bool {
 	n := normalizeKey(k)
 	return n != "code" && sensitiveKeys[n]
-}
-
-var sensitiveHeaders = map[string]bool{
-	"Authorization": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true,
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -126,11 +124,7 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		v := strings.Join(h[k], ", ")
-		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
-			v = "[redacted]"
-		}
-		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, redactHeaderValue(k, strings.Join(h[k], ", ")))
 	}
 }
 
@@ -141,17 +135,8 @@ func redactURLForTrace(u *url.URL) string {
 	}
 	c := *u
 	if c.RawQuery != "" {
-		if vals, err := url.ParseQuery(c.RawQuery); err == nil {
-			changed := false
-			for k := range vals {
-				if sensitiveKeys[normalizeKey(k)] {
-					vals.Set(k, "[redacted]")
-					changed = true
-				}
-			}
-			if changed {
-				c.RawQuery = vals.Encode()
-			}
+		if _, err := url.ParseQuery(c.RawQuery); err == nil {
+			c.RawQuery = redactFormInPlace(c.RawQuery)
 		} else {
 			c.RawQuery = redactText(c.RawQuery)
 		}
@@ -182,36 +167,25 @@ func redactText(s string) string {
 	return formSecretRe.ReplaceAllString(s, `${1}[redacted]`)
 }
 
-// redactBody hides sensitive fields of form or JSON bodies (parsed whole,
-// then truncated for display). Bodies that cannot be parsed go through the
-// text fallback, and anything JWT-shaped is masked as a last resort.
+// redactBody shows a body as received with only its secrets masked: the
+// values of sensitive fields of JSON and form bodies, replaced in place
+// (key order and spacing kept), then cut for display. Bodies that cannot be
+// parsed go through the text fallback, and anything JWT-shaped is masked as
+// a last resort.
 func redactBody(contentType string, body []byte) string {
 	out := string(body)
 	trimmed := bytes.TrimSpace(body)
 	looksJSON := len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 	switch {
 	case strings.Contains(contentType, "json") || looksJSON:
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var v any
-		if dec.Decode(&v) == nil && !dec.More() {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			if enc.Encode(redactJSON(v)) == nil {
-				out = strings.TrimSuffix(buf.String(), "\n")
-			}
+		if json.Valid(body) {
+			out = string(redactJSONInPlace(body))
 		} else {
 			out = redactText(out)
 		}
 	case strings.Contains(contentType, "x-www-form-urlencoded"):
-		if vals, err := url.ParseQuery(out); err == nil {
-			for k := range vals {
-				if sensitiveKeys[normalizeKey(k)] {
-					vals.Set(k, "[redacted]")
-				}
-			}
-			out = vals.Encode()
+		if _, err := url.ParseQuery(out); err == nil {
+			out = redactFormInPlace(out)
 		} else {
 			out = "[unparseable form body redacted]"
 		}
@@ -229,26 +203,22 @@ func redactBody(contentType string, body []byte) string {
 	return out
 }
 
-// redactJSON replaces the value of every sensitive key (except containers,
-// which are searched) and returns v.
-func redactJSON(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, val := range t {
-			if sensitiveJSONKey(k) {
-				switch val.(type) {
-				case map[string]any, []any, nil:
-				default:
-					t[k] = "[redacted]"
-					continue
-				}
-			}
-			t[k] = redactJSON(val)
+// formMask is "[redacted]" form-encoded, as a form value would carry it.
+const formMask = "%5Bredacted%5D"
+
+// redactFormInPlace masks the values of sensitive keys of a form or query
+// string that url.ParseQuery accepts, leaving every other byte as sent.
+func redactFormInPlace(s string) string {
+	pairs := strings.Split(s, "&")
+	for i, pair := range pairs {
+		rawKey, _, hasValue := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(rawKey)
+		if err != nil {
+			key = rawKey
 		}
-	case []any:
-		for i, e := range t {
-			t[i] = redactJSON(e)
+		if hasValue && sensitiveKeys[normalizeKey(key)] {
+			pairs[i] = rawKey + "=" + formMask
 		}
 	}
-	return v
+	return strings.Join(pairs, "&")
 }

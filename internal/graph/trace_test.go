@@ -296,7 +296,7 @@ func TestRedactBody(t *testing.T) {
 	}{
 		{"application/json", `{"error":{"code":"Forbidden","message":"<b>"}}`, `{"error":{"code":"Forbidden","message":"<b>"}}`},
 		{"application/json", `{"code":"visible","Refresh_Token":"x","nested":[{"password":7}],"secret":{"value":"y","token":null}}`,
-			`{"Refresh_Token":"[redacted]","code":"visible","nested":[{"password":"[redacted]"}],"secret":{"token":null,"value":"y"}}`},
+			`{"code":"visible","Refresh_Token":"[redacted]","nested":[{"password":"[redacted]"}],"secret":{"value":"y","token":null}}`},
 		{"application/x-www-form-urlencoded", "code=abc&state=s", "code=%5Bredacted%5D&state=s"},
 		{"application/x-www-form-urlencoded", "%zz=1", "[unparseable form body redacted]"},
 		{"", "note: code=abc&user_code=U1 token=t2", "note: code=[redacted]&user_code=U1 token=[redacted]"},

@@ -22,6 +22,9 @@ type LogMatch struct {
 	SubjectName        string // for the pending placeholder only
 	ChangeID           string
 	NotBefore          time.Time
+	// Seen are entry ids already in the log before the request was sent:
+	// never its outcome, however close their time (Date has whole seconds).
+	Seen map[string]bool
 }
 
 // query is the Graph filter for m.
@@ -42,6 +45,9 @@ func (m LogMatch) matches(e *graph.ProvisioningObjectSummary) bool {
 		return false
 	}
 	if m.ChangeID != "" && !strings.EqualFold(e.ChangeID, m.ChangeID) {
+		return false
+	}
+	if e.ID != "" && m.Seen[e.ID] {
 		return false
 	}
 	// An entry without a time cannot be shown to be new enough.
@@ -86,4 +92,22 @@ func (s *Service) FindLogOutcome(ctx context.Context, m LogMatch) (*Outcome, err
 		}
 	}
 	return m.pending(), nil
+}
+
+// seenEntries lists the ids of the subject's newest entries in the job's
+// log before a request is sent. Only requests whose answer carries no
+// change id (groups and their members) need it: the time bound alone
+// cannot tell two requests a second apart.
+func (s *Service) seenEntries(ctx context.Context, jobID, subjectID string) (map[string]bool, error) {
+	entries, _, err := s.Logs(ctx, LogQuery{JobID: jobID, SubjectID: subjectID, Top: 20, Limit: 20})
+	if err != nil {
+		return nil, fmt.Errorf("read provisioning logs of job %s: %w", jobID, err)
+	}
+	seen := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		if e.ID != "" {
+			seen[e.ID] = true
+		}
+	}
+	return seen, nil
 }

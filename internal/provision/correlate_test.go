@@ -154,11 +154,12 @@ func TestRunReportsOnlyItsOwnSubject(t *testing.T) {
 func TestRunGroupWaitsForItsOwnEntryAndMembers(t *testing.T) {
 	graphNow := time.Now().Truncate(time.Second)
 	f := &tenantFake{
-		graphNow: graphNow, appearAt: 1,
+		// The first two log reads are made before the request is sent.
+		graphNow: graphNow, appearAt: 3,
 		podAnswer: `{"key":"{\"result\":\"Success\",\"details\":{}}","value":"{}"}`,
 		entries: []string{
 			logEntry(otherGrID, "Group", "c-x", "failure", graphNow.Add(2*time.Minute)), // another group, newer
-			logEntry(salesID, "Group", "c-y", "failure", graphNow.Add(-time.Hour)),      // this group, old
+			logEntry(salesID, "Group", "c-y", "failure", graphNow),                      // this group, a request a moment earlier
 		},
 		late: []string{
 			logEntry(meganID, "User", "c-m", "failure", graphNow.Add(time.Second)),

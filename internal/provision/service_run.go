@@ -39,6 +39,12 @@ func (s *Service) Run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 		if err != nil {
 			return outcomes, err
 		}
+		var seen map[string]map[string]bool
+		if r.Wait && subj.Type == "Group" {
+			if seen, err = s.seenBefore(ctx, jobID, subj); err != nil {
+				return outcomes, err
+			}
+		}
 		sub, err := s.Submit(ctx, sp.ID, jobID, rule, subj, pace)
 		if err != nil {
 			return outcomes, err
@@ -47,7 +53,7 @@ func (s *Service) Run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 			outcomes = append(outcomes, sub.Answer)
 			continue
 		}
-		o, err := s.awaitLog(ctx, r, sub)
+		o, err := s.awaitLog(ctx, r, sub, seen)
 		outcomes = append(outcomes, o)
 		if err != nil {
 			return outcomes, err
@@ -108,15 +114,16 @@ func (s *Service) ruleChooser(spID, jobID, rule string) func(context.Context, st
 // a group, each listed member's). On a timeout it returns the last outcome
 // read (pending, so state and exit code agree) with a *LogWaitTimeout that
 // carries the synchronous answer.
-func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission) (*Outcome, error) {
+func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission, seen map[string]map[string]bool) (*Outcome, error) {
 	spID, jobID := sub.Answer.ServicePrincipalID, sub.Answer.JobID
 	own := LogMatch{
 		ServicePrincipalID: spID, JobID: jobID, SubjectID: sub.Subject.ID, SubjectType: sub.Subject.Type,
 		SubjectName: sub.Subject.DisplayName, ChangeID: string(sub.Answer.ChangeID), NotBefore: sub.NotBefore,
+		Seen: seen[sub.Subject.ID],
 	}
 	members := make([]LogMatch, len(sub.Subject.MemberIDs))
 	for i, id := range sub.Subject.MemberIDs {
-		members[i] = LogMatch{ServicePrincipalID: spID, JobID: jobID, SubjectID: id, SubjectType: "User", NotBefore: sub.NotBefore}
+		members[i] = LogMatch{ServicePrincipalID: spID, JobID: jobID, SubjectID: id, SubjectType: "User", NotBefore: sub.NotBefore, Seen: seen[id]}
 		if i < len(sub.Subject.memberNames) {
 			members[i].SubjectName = sub.Subject.memberNames[i]
 		}
@@ -168,6 +175,20 @@ func (e *LogWaitTimeout) Error() string {
 
 // Is makes errors.Is(err, ErrWaitTimeout) hold.
 func (e *LogWaitTimeout) Is(target error) bool { return target == ErrWaitTimeout }
+
+// seenBefore reads, for a group and each member, the log entries already
+// there before the request (see seenEntries).
+func (s *Service) seenBefore(ctx context.Context, jobID string, subj RunSubject) (map[string]map[string]bool, error) {
+	seen := map[string]map[string]bool{}
+	for _, id := range append([]string{subj.ID}, subj.MemberIDs...) {
+		ids, err := s.seenEntries(ctx, jobID, id)
+		if err != nil {
+			return nil, err
+		}
+		seen[id] = ids
+	}
+	return seen, nil
+}
 
 // allFinal is true once an outcome and all its members' are final.
 func allFinal(o *Outcome) bool {
