@@ -64,14 +64,13 @@ func TestLogMatch(t *testing.T) {
 // subjects and old entries for the same one. The subject's own entries
 // appear only from the given poll on, as on real tenants.
 type tenantFake struct {
-	mu         sync.Mutex
-	graphNow   time.Time
-	logPolls   int
-	appearAt   int
-	entries    []string // always there
-	late       []string // there from poll appearAt on
-	podAnswer  string
-	podSubject string
+	mu        sync.Mutex
+	graphNow  time.Time
+	logPolls  int
+	appearAt  int
+	entries   []string // always there
+	late      []string // there from poll appearAt on
+	podAnswer string
 }
 
 func (f *tenantFake) serve(t *testing.T) *Service {

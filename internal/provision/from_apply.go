@@ -45,7 +45,7 @@ func FromApply(spID, jobID string, res *graph.ApplyResource) *Outcome {
 		return o.normalize()
 	}
 	errCode := ""
-	if exec.Error != nil && !strings.EqualFold(exec.Error.Code, "None") {
+	if exec.Error.IsError() {
 		errCode = exec.Error.Code
 	}
 	switch strings.ToLower(string(exec.State)) {
@@ -66,7 +66,7 @@ func FromApply(spID, jobID string, res *graph.ApplyResource) *Outcome {
 		o.Reason = &Reason{Code: "UnknownState", Message: NullString("Graph reported execution state " + quote(string(exec.State)))}
 		return o.normalize()
 	}
-	if o.State != StateSuccess && exec.Error != nil {
+	if o.State != StateSuccess && exec.Error.IsError() {
 		o.Reason = &Reason{Code: NullString(exec.Error.Code), Message: NullString(exec.Error.Message)}
 	}
 	return o.normalize()
@@ -81,10 +81,10 @@ func quarantineReason(st *graph.SynchronizationStatus) *Reason {
 			r.Message += NullString(" (" + string(q.Reason) + ")")
 		}
 	}
-	if e == nil && st.LastExecution != nil {
+	if !e.IsError() && st.LastExecution != nil {
 		e = st.LastExecution.Error
 	}
-	if e != nil && e.Code != "" {
+	if e.IsError() && e.Code != "" {
 		r.Code = NullString(e.Code)
 		if e.Message != "" {
 			r.Message = NullString(e.Message)
