@@ -18,7 +18,7 @@ func (v jobListView) View() []output.Section {
 		code, sched := "", ""
 		var last, state output.Cell
 		if j.Schedule != nil {
-			sched = strings.TrimSpace(string(j.Schedule.State) + " " + j.Schedule.Interval)
+			sched = schedule(j.Schedule.State, j.Schedule.Interval)
 		}
 		if st := j.Status; st != nil {
 			code = string(st.Code)
@@ -44,7 +44,7 @@ func (v jobShowView) View() []output.Section {
 		}
 	}
 	if sc := j.Schedule; sc != nil {
-		add(&main, "Schedule", strings.TrimSpace(string(sc.State)+", every "+interval(sc.Interval)))
+		add(&main, "Schedule", schedule(sc.State, sc.Interval))
 		add(&main, "Expires", graphTime(sc.Expiration))
 	}
 	st := j.Status
@@ -118,12 +118,16 @@ func graphTime(t graph.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// interval shows an ISO 8601 duration; TimeSpan.MaxValue means "never".
-func interval(iso string) string {
-	if strings.HasPrefix(iso, "P10675199D") {
-		return "never (disabled)"
+// schedule shows a job's schedule state and interval; the interval
+// TimeSpan.MaxValue (new or disabled jobs) means it never runs by itself.
+func schedule(state graph.Text, iso string) string {
+	switch {
+	case strings.HasPrefix(iso, "P10675199D"):
+		return strings.TrimSpace(string(state) + ", never runs by itself")
+	case iso == "":
+		return string(state)
 	}
-	return iso
+	return strings.TrimSpace(string(state) + ", every " + iso)
 }
 
 type rulesView []provision.Rule

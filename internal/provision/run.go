@@ -91,8 +91,18 @@ func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID str
 // Submit sends one provisionOnDemand request and keeps, beside the answer,
 // the time Graph received it, so its log entry can be told from older ones.
 func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Submission, error) {
-	for kind, id := range map[string]string{"service principal id": spID, "job id": jobID, "subject id": subj.ID} {
+	for kind, id := range map[string]string{"service principal id": spID, "job id": jobID} {
 		if err := checkID(kind, id); err != nil {
+			return nil, err
+		}
+	}
+	// A subject id goes into the body and a quoted filter, never a path:
+	// AD distinguished names (cloud sync) have spaces and commas.
+	if subj.ID == "" {
+		return nil, usagef("invalid subject id: it is empty")
+	}
+	for _, id := range append([]string{subj.ID}, subj.MemberIDs...) {
+		if err := CheckFilterValue("subject id", id); err != nil {
 			return nil, err
 		}
 	}

@@ -53,7 +53,9 @@ func TestProvisionOnDemandBody(t *testing.T) {
 	if !json.Valid(o.Raw) {
 		t.Fatalf("raw = %s", o.Raw)
 	}
-	if _, err := svc.ProvisionOnDemand(context.Background(), "sp", "J", "r", RunSubject{ID: "../x", Type: "User"}, nil); err == nil || !strings.Contains(err.Error(), "invalid") {
-		t.Fatalf("a bad subject id must be refused: %v", err)
+	for _, bad := range []RunSubject{{ID: "x\x1b[2J", Type: "User"}, {ID: "", Type: "User"}, {ID: "g", Type: "Group", MemberIDs: []string{"m\n"}}} {
+		if _, err := svc.ProvisionOnDemand(context.Background(), "sp", "J", "r", bad, nil); err == nil || !strings.Contains(err.Error(), "invalid") {
+			t.Fatalf("a bad subject id %q must be refused: %v", bad.ID, err)
+		}
 	}
 }

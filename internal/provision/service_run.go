@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/provctl/provctl/internal/graph"
 )
 
 // Run resolves the target once, provisions each subject at Graph's pace
@@ -71,6 +73,9 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 		}
 		subj := RunSubject{ID: g.ID, DisplayName: g.DisplayName, Type: "Group"}
 		for _, m := range r.Members {
+			if IsDistinguishedName(m) {
+				return nil, usagef("--member %q: group members are Entra ID users (an object id or UPN)", graph.Clip(m))
+			}
 			u, err := s.ResolveUser(ctx, m)
 			if err != nil {
 				return nil, err
@@ -82,6 +87,12 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 	}
 	out := make([]RunSubject, 0, len(r.Users))
 	for _, ref := range r.Users {
+		if IsDistinguishedName(ref) {
+			// An on-premises AD user (cloud sync): not in Entra ID to look
+			// up, and named in lower case as that direction expects.
+			out = append(out, RunSubject{ID: ref, DisplayName: ref, Type: "user"})
+			continue
+		}
 		u, err := s.ResolveUser(ctx, ref)
 		if err != nil {
 			return nil, err

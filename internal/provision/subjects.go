@@ -56,10 +56,17 @@ func (s *Service) ResolveSubjectID(ctx context.Context, ref string) (string, err
 
 // CheckUserRef validates a --user or --member value before anything is sent.
 func CheckUserRef(ref string) error {
-	if !IsGUID(ref) && !strings.Contains(ref, "@") {
-		return usagef("invalid user %q: give an object id or a user principal name (name@domain)", ref)
+	if !IsGUID(ref) && !strings.Contains(ref, "@") && !IsDistinguishedName(ref) {
+		return usagef("invalid user %q: give an object id, a user principal name (name@domain), or for cloud sync an AD distinguished name (CN=…,DC=…)", graph.Clip(ref))
 	}
 	return CheckFilterValue("user", ref)
+}
+
+// IsDistinguishedName reports whether ref is an AD distinguished name, the
+// subject id of AD → Entra ID cloud sync (CN=Adele Vance,OU=Users,DC=contoso,DC=com).
+func IsDistinguishedName(ref string) bool {
+	u := strings.ToUpper(ref)
+	return strings.HasPrefix(u, "CN=") && strings.Contains(u, ",DC=")
 }
 
 // ResolveGroup turns --group (an object id or an exact display name) into a group.
