@@ -67,7 +67,7 @@ out, 6 skipped (see "provctl help exit-codes").`,
 			if err := validateRefs(opts.SP, opts.Job); err != nil {
 				return err
 			}
-			if err := (provision.PollRequest{Source: opts.Source, ChangeID: opts.ChangeID, SubjectID: opts.Subject}).ValidateFilters(); err != nil {
+			if err := opts.command().Validate(); err != nil {
 				return err
 			}
 			opts.Streams = f.Streams
@@ -125,76 +125,30 @@ func validateRefs(sp, job string) error {
 	return nil
 }
 
+// command is the domain command the flags describe.
+func (o *PollOptions) command() provision.PollCommand {
+	return provision.PollCommand{
+		SP: o.SP, Job: o.Job, Source: o.Source, ChangeID: o.ChangeID, Subject: o.Subject,
+		Wait: o.Wait, Interval: o.Interval, Timeout: o.Timeout,
+	}
+}
+
 func pollRun(ctx context.Context, opts *PollOptions) error {
-	svc := opts.Service
-	sp, err := svc.ResolveServicePrincipal(ctx, opts.SP)
+	c := opts.command()
+	c.Progress = &progressAdapter{streams: opts.Streams}
+	res, err := opts.Service.PollOutcome(ctx, c)
+	if errors.Is(err, provision.ErrWaitTimeout) {
+		err = &exitError{Code: ExitPending, Err: fmt.Errorf("%w after %s", err, opts.Timeout)}
+	}
+	if res == nil {
+		return err
+	}
+	// On a timeout the last outcome is printed and the exit is 5.
+	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob})
 	if err != nil {
-		return err
-	}
-	jobID, err := svc.ResolveJob(ctx, sp.ID, opts.Job)
-	if err != nil {
-		return err
-	}
-	subjectID, err := svc.ResolveSubjectID(ctx, opts.Subject)
-	if err != nil {
-		return err
-	}
-	req := provision.PollRequest{
-		ServicePrincipalID: sp.ID,
-		JobID:              jobID,
-		Source:             opts.Source,
-		ChangeID:           opts.ChangeID,
-		SubjectID:          subjectID,
-	}
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	// Without a subject or change id, the answer is the job's most recent
-	// request, whoever it was for: the view says so.
-	view := outcomeView{latestOfJob: subjectID == "" && opts.ChangeID == ""}
-	poll := func(ctx context.Context) (*provision.Outcome, error) { return svc.Poll(ctx, req) }
-	if !opts.Wait {
-		o, err := poll(ctx)
-		if err != nil {
-			return err
-		}
-		view.o = o
-		return printOutcomeView(ctx, opts.Printer, view)
-	}
-	label := "Waiting for the outcome of " + sp.DisplayName
-	if opts.Source == provision.PollLogs || !view.latestOfJob {
-		label += " (the provisioning log: real tenants take minutes)"
-	}
-	o, err := waitWithProgress(ctx, opts.Streams, label, poll, opts.Interval, opts.Timeout)
-	if o == nil || (err != nil && exitCode(err) != ExitPending) {
-		return err
-	}
-	view.o = o
-	perr := printOutcomeView(ctx, opts.Printer, view)
-	if err != nil { // timed out: the last outcome is printed, the exit is 5
 		return err
 	}
 	return perr
-}
-
-// waitWithProgress runs the wait loop with a spinner (terminal) or one line
-// per state change (pipe) on stderr. A timeout is an exit-5 error returned
-// with the last outcome read.
-func waitWithProgress(ctx context.Context, s *output.Streams, label string,
-	poll func(context.Context) (*provision.Outcome, error), interval, timeout time.Duration) (*provision.Outcome, error) {
-	progress := output.NewProgress(s, label)
-	o, err := provision.Wait(ctx, poll, provision.WaitOptions{
-		Interval: interval,
-		Timeout:  timeout,
-		OnPoll: func(o *provision.Outcome, _ time.Duration) {
-			progress.Update(string(o.State), string(o.Source))
-		},
-	})
-	progress.Stop()
-	if errors.Is(err, provision.ErrWaitTimeout) {
-		return o, &exitError{Code: ExitPending, Err: fmt.Errorf("%w after %s", provision.ErrWaitTimeout, timeout)}
-	}
-	return o, err
 }
 
 func printOutcome(ctx context.Context, p *output.Printer, o *provision.Outcome) error {

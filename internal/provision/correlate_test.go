@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -71,6 +72,8 @@ type tenantFake struct {
 	entries   []string // always there
 	late      []string // there from poll appearAt on
 	podAnswer string
+	podHangs  bool // the POST never answers
+	spHangs   bool // the service principal lookup never answers
 }
 
 func (f *tenantFake) serve(t *testing.T) *Service {
@@ -80,6 +83,10 @@ func (f *tenantFake) serve(t *testing.T) *Service {
 		w.Header().Set("Date", f.graphNow.Format(http.TimeFormat))
 		p := strings.TrimPrefix(r.URL.Path, "/beta/")
 		switch {
+		case f.spHangs && strings.HasPrefix(p, "servicePrincipals/"):
+			f.mu.Unlock()
+			<-r.Context().Done()
+			f.mu.Lock()
 		case r.Method == http.MethodGet && p == "servicePrincipals/11111111-1111-1111-1111-111111111111":
 			fmt.Fprint(w, `{"id":"11111111-1111-1111-1111-111111111111","displayName":"Box"}`)
 		case r.Method == http.MethodGet && p == "servicePrincipals/"+fakeSP+"/synchronization/jobs":
@@ -90,6 +97,14 @@ func (f *tenantFake) serve(t *testing.T) *Service {
 		case r.Method == http.MethodGet && strings.HasPrefix(p, "groups/"):
 			fmt.Fprintf(w, `{"id":%q,"displayName":"Sales"}`, strings.TrimPrefix(p, "groups/"))
 		case r.Method == http.MethodPost && strings.HasSuffix(p, "/provisionOnDemand"):
+			if f.podHangs {
+				f.mu.Unlock()
+				// Read the body so the server notices the client leaving.
+				_, _ = io.Copy(io.Discard, r.Body)
+				<-r.Context().Done()
+				f.mu.Lock()
+				return
+			}
 			fmt.Fprint(w, f.podAnswer)
 		case r.Method == http.MethodGet && p == "auditLogs/provisioning":
 			f.logPolls++
@@ -226,3 +241,32 @@ func TestRunRequestValidate(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// --timeout bounds the whole run, a POST that never answers included.
+func TestRunTimeoutBoundsAHangingPost(t *testing.T) {
+	f := &tenantFake{graphNow: time.Now(), podHangs: true}
+	svc := f.serve(t)
+	start := time.Now()
+	_, err := svc.Run(context.Background(), RunRequest{SP: fakeSP, Job: "J", Rule: "r1", Users: []string{adeleID}, Wait: true, Interval: 100 * time.Millisecond, Timeout: 300 * time.Millisecond})
+	var rt *RunTimeout
+	if !errors.Is(err, ErrWaitTimeout) || !errors.As(err, &rt) {
+		t.Fatalf("err = %v, want a run timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("run took %s: the timeout did not bound the POST", d)
+	}
+}
+
+// poll --wait --timeout bounds the lookups before the wait too.
+func TestPollTimeoutBoundsAHangingLookup(t *testing.T) {
+	f := &tenantFake{graphNow: time.Now(), spHangs: true}
+	svc := f.serve(t)
+	start := time.Now()
+	_, err := svc.PollOutcome(context.Background(), PollCommand{SP: fakeSP, Job: "J", Source: PollAuto, Wait: true, Interval: 100 * time.Millisecond, Timeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrWaitTimeout) {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("poll took %s: the timeout did not bound the lookup", d)
+	}
+}

@@ -18,6 +18,40 @@ func (s *Service) Run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	if !r.Wait {
+		return s.run(ctx, r)
+	}
+	// --timeout bounds the whole run: lookups, POSTs and waits alike, so a
+	// server that never answers cannot hold a CI step past it.
+	runCtx, cancel := context.WithTimeout(ctx, timeoutOrDefault(r.Timeout))
+	defer cancel()
+	outcomes, err := s.run(runCtx, r)
+	if err != nil && ctx.Err() == nil && runCtx.Err() != nil && !errors.Is(err, ErrWaitTimeout) {
+		err = &RunTimeout{Err: err}
+	}
+	return outcomes, err
+}
+
+// RunTimeout means --timeout passed before a request was answered; Err is
+// what was cut short. It matches ErrWaitTimeout.
+type RunTimeout struct{ Err error }
+
+func (e *RunTimeout) Error() string { return fmt.Sprintf("%s: %v", ErrWaitTimeout, e.Err) }
+
+// Unwrap gives the error that was cut short.
+func (e *RunTimeout) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrWaitTimeout) hold.
+func (e *RunTimeout) Is(target error) bool { return target == ErrWaitTimeout }
+
+func timeoutOrDefault(d time.Duration) time.Duration {
+	if d <= 0 {
+		return defaultWaitTimeout
+	}
+	return d
+}
+
+func (s *Service) run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 	sp, err := s.ResolveServicePrincipal(ctx, r.SP)
 	if err != nil {
 		return nil, err
@@ -170,7 +204,8 @@ func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission, s
 	if o == nil {
 		o = own.pending()
 	}
-	if errors.Is(err, ErrWaitTimeout) {
+	// The run's own deadline (--timeout) may end the wait first.
+	if errors.Is(err, ErrWaitTimeout) || errors.Is(err, context.DeadlineExceeded) {
 		return o, &LogWaitTimeout{Answer: sub.Answer}
 	}
 	return o, err

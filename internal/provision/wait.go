@@ -21,6 +21,9 @@ type WaitOptions struct {
 	After func(d time.Duration) <-chan time.Time
 }
 
+// defaultWaitTimeout is --timeout's default.
+const defaultWaitTimeout = 10 * time.Minute
+
 // ErrWaitTimeout means --timeout passed before a final state; the last
 // outcome read is returned with it.
 var ErrWaitTimeout = errors.New("timed out waiting for a final outcome")
@@ -33,7 +36,7 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 		opts.Interval = 5 * time.Second
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 10 * time.Minute
+		opts.Timeout = defaultWaitTimeout
 	}
 	final := opts.Final
 	if final == nil {
