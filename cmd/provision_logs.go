@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 )
@@ -56,17 +55,18 @@ Each entry is shown as the same Outcome that poll and run print.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Job != "" {
-				if err := graph.ValidateID("job id", opts.Job); err != nil {
-					return usageErr(err)
+				if err := provision.CheckJobRef(opts.Job); err != nil {
+					return err
 				}
 				if opts.SP == "" && !strings.Contains(opts.Job, ".") {
 					return usageErr(fmt.Errorf("--job %s looks like a template id: give --sp too, or the full job id", opts.Job))
 				}
 			}
-			for flag, v := range map[string]string{"--subject": opts.Subject, "--change-id": opts.ChangeID} {
-				if err := provision.CheckFilterValue(flag, v); err != nil {
-					return err
-				}
+			if err := provision.CheckSubjectRef(opts.Subject); err != nil {
+				return err
+			}
+			if err := provision.CheckFilterValue("--change-id", opts.ChangeID); err != nil {
+				return err
 			}
 			if err := oneOf("--status", opts.Status, logStatuses); err != nil {
 				return err

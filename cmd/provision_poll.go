@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 )
@@ -118,8 +117,8 @@ func validateRefs(sp, job string) error {
 		return usageErr(errors.New("--sp is required: a service principal object id, appId or display name"))
 	}
 	if job != "" {
-		if err := graph.ValidateID("job id", job); err != nil {
-			return usageErr(err)
+		if err := provision.CheckJobRef(job); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -106,6 +106,7 @@ func (o *RunOptions) request() provision.RunRequest {
 func runRun(ctx context.Context, opts *RunOptions) error {
 	req := opts.request()
 	req.Progress = &progressAdapter{streams: opts.Streams}
+	req.Note = opts.Streams.Warnf
 	outcomes, err := opts.Service.Run(ctx, req)
 	if errors.Is(err, provision.ErrWaitTimeout) {
 		err = &exitError{Code: ExitPending, Err: fmt.Errorf("after %s: %w", opts.Timeout, err)}

@@ -61,12 +61,10 @@ func (r PollRequest) ValidateFilters() error {
 	if r.Source == PollApply && (r.ChangeID != "" || r.SubjectID != "") {
 		return usagef("--change-id and --subject narrow the provisioning logs: they do not go with --source apply")
 	}
-	for kind, v := range map[string]string{"change id": r.ChangeID, "subject": r.SubjectID} {
-		if err := CheckFilterValue(kind, v); err != nil {
-			return err
-		}
+	if err := CheckSubjectRef(r.SubjectID); err != nil {
+		return err
 	}
-	return nil
+	return CheckFilterValue("change id", r.ChangeID)
 }
 
 // CheckFilterValue validates a value that goes into an OData $filter

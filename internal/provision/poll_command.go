@@ -25,7 +25,7 @@ func (c PollCommand) Validate() error {
 		return usagef("--sp is required: a service principal object id, appId or display name")
 	}
 	if c.Job != "" {
-		if err := checkID("job id", c.Job); err != nil {
+		if err := CheckJobRef(c.Job); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,19 @@ type RunRequest struct {
 	Progress Progress
 	// Pacing defaults to Graph's documented limit.
 	Pacing *Pacing
+	// Note, when set, hears about things done that were not asked for,
+	// such as a duplicate subject dropped.
+	Note func(format string, a ...any)
 }
+
+func (r RunRequest) note(format string, a ...any) {
+	if r.Note != nil {
+		r.Note(format, a...)
+	}
+}
+
+// maxUsers bounds one run's --user list.
+const maxUsers = 1000
 
 // Progress is told about the wait for each subject's log entry.
 type Progress interface {
@@ -36,7 +48,7 @@ func (r RunRequest) Validate() error {
 		return usagef("--sp is required: a service principal object id, appId or display name")
 	}
 	if r.Job != "" {
-		if err := checkID("job id", r.Job); err != nil {
+		if err := CheckJobRef(r.Job); err != nil {
 			return err
 		}
 	}
@@ -54,6 +66,9 @@ func (r RunRequest) Validate() error {
 		if err := CheckUserRef(u); err != nil {
 			return err
 		}
+	}
+	if len(r.Users) > maxUsers {
+		return usagef("--user is given %d times: at most %d in one run", len(r.Users), maxUsers)
 	}
 	if r.Group != "" {
 		if err := CheckGroupRef(r.Group); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -106,6 +107,7 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 			return nil, err
 		}
 		subj := RunSubject{ID: g.ID, DisplayName: g.DisplayName, Type: "Group"}
+		seen := map[string]bool{}
 		for _, m := range r.Members {
 			if IsDistinguishedName(m) {
 				return nil, usagef("--member %q: group members are Entra ID users (an object id or UPN)", graph.Clip(m))
@@ -114,12 +116,18 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 			if err != nil {
 				return nil, err
 			}
+			if seen[strings.ToLower(u.ID)] {
+				r.note("--member %s is given more than once: sent once", m)
+				continue
+			}
+			seen[strings.ToLower(u.ID)] = true
 			subj.MemberIDs = append(subj.MemberIDs, u.ID)
 			subj.memberNames = append(subj.memberNames, firstNonEmpty(u.UserPrincipalName, u.DisplayName))
 		}
 		return []RunSubject{subj}, nil
 	}
 	out := make([]RunSubject, 0, len(r.Users))
+	seen := map[string]bool{}
 	for _, ref := range r.Users {
 		if IsDistinguishedName(ref) {
 			// An on-premises AD user (cloud sync): not in Entra ID to look
@@ -131,6 +139,12 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 		if err != nil {
 			return nil, err
 		}
+		// The same user given twice (or by UPN and by id) is provisioned once.
+		if seen[strings.ToLower(u.ID)] {
+			r.note("%s is given more than once: provisioned once", ref)
+			continue
+		}
+		seen[strings.ToLower(u.ID)] = true
 		out = append(out, RunSubject{ID: u.ID, DisplayName: firstNonEmpty(u.UserPrincipalName, u.DisplayName), Type: "User"})
 	}
 	return out, nil

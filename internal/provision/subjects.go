@@ -62,6 +62,33 @@ func CheckUserRef(ref string) error {
 	return CheckFilterValue("user", ref)
 }
 
+// CheckSubjectRef validates --subject (a user by object id, UPN or AD
+// distinguished name, or a group by object id) before anything is sent.
+func CheckSubjectRef(ref string) error {
+	if ref == "" {
+		return nil
+	}
+	if !IsGUID(ref) && !strings.Contains(ref, "@") && !IsDistinguishedName(ref) {
+		return usagef("invalid --subject %q: give an object id, a user principal name (name@domain) or an AD distinguished name (CN=…,DC=…)", graph.Clip(ref))
+	}
+	return CheckFilterValue("subject", ref)
+}
+
+// CheckJobRef validates --job: a job id (BoxOutDelta.<hex>.<guid>, with or
+// without "apply.") or a template id. Graph's job ids are letters, digits,
+// dots, dashes and underscores; anything else never names a job.
+func CheckJobRef(ref string) error {
+	if err := checkID("job id", ref); err != nil {
+		return err
+	}
+	for _, r := range ref {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return usagef("invalid job id %q: it contains %q; job ids are letters, digits, '.', '-' and '_'", graph.Clip(ref), r)
+		}
+	}
+	return nil
+}
+
 // IsDistinguishedName reports whether ref is an AD distinguished name, the
 // subject id of AD → Entra ID cloud sync (CN=Adele Vance,OU=Users,DC=contoso,DC=com).
 func IsDistinguishedName(ref string) bool {
