@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -213,7 +212,7 @@ elsewhere --yes is required.`
 			return err
 		}
 		if action == provision.JobRestart && !yes {
-			ok, err := confirm(f.Streams, fmt.Sprintf("Restart job %s of %s", jobID, sp.DisplayName))
+			ok, err := confirm(ctx, f.Streams, fmt.Sprintf("Restart job %s of %s", jobID, sp.DisplayName))
 			if err != nil {
 				return err
 			}
@@ -228,18 +227,4 @@ elsewhere --yes is required.`
 		return p.PrintContext(ctx, res, jobActionView{res})
 	})
 	return c
-}
-
-// confirm asks a yes/no question on stderr and reads the answer from stdin.
-func confirm(s *output.Streams, question string) (bool, error) {
-	fmt.Fprintf(s.ErrOut, "%s? [y/N] ", question)
-	line, err := bufio.NewReader(s.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, nil
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }

@@ -136,8 +136,11 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 	c := opts.command()
 	c.Progress = &progressAdapter{streams: opts.Streams}
 	res, err := opts.Service.PollOutcome(ctx, c)
-	if errors.Is(err, provision.ErrWaitTimeout) {
+	switch {
+	case errors.Is(err, provision.ErrWaitTimeout):
 		err = &exitError{Code: ExitPending, Err: fmt.Errorf("%w after %s", err, opts.Timeout)}
+	case err != nil:
+		return err // Ctrl-C or a failure: nothing half-known on stdout
 	}
 	if res == nil {
 		return err

@@ -6,7 +6,8 @@
 // the width) or, when stdout is not a terminal, plainly: tab-separated, no
 // color, nothing cut. Every string a table view shows passes through
 // [Sanitize], so control characters that came from Graph cannot drive the
-// terminal.
+// terminal, and bidi, zero-width and other hidden characters are shown
+// escaped (docs/output.md, "Terminal safety"). --jq results are streamed.
 //
 // Messages for people (warnings, errors, progress) go to stderr through
 // [Streams.Warnf], [Streams.Errorf] and [NewProgress]; stdout carries only data.

@@ -14,8 +14,8 @@ import (
 var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // assertTerminalSafe fails when s is not valid UTF-8 or holds a control
-// character (C0 other than the layout's \n and \t, DEL, C1) or a bidi
-// control. With colored set, the renderer's own SGR sequences are removed
+// character (C0 other than the layout's \n and \t, DEL, C1), a bidi
+// control or another hidden rune. With colored set, the renderer's own SGR sequences are removed
 // first.
 func assertTerminalSafe(t *testing.T, s string, colored bool) {
 	t.Helper()
@@ -29,7 +29,7 @@ func assertTerminalSafe(t *testing.T, s string, colored bool) {
 		if r == '\n' || r == '\t' {
 			continue
 		}
-		if isControl(r) || isBidiControl(r) {
+		if isControl(r) || isHidden(r) {
 			t.Errorf("output has raw %U at byte %d: %q", r, i, s)
 			return
 		}

@@ -23,40 +23,63 @@ func compileJQ(expr string) (*gojq.Code, error) {
 	return code, nil
 }
 
-// renderJQ runs the filter on the JSON form of data and renders each result:
-// strings raw (like jq -r), other values as indented JSON, or as YAML
-// documents with -o yaml.
-func (p *Printer) renderJQ(ctx context.Context, data any) ([]byte, error) {
+// printJQ runs the filter on the JSON form of data and writes each result to
+// stdout as soon as it is produced, as jq does: strings raw (like jq -r),
+// other values as indented JSON, or as YAML documents with -o yaml.
+// Streaming is what lets `--jq 'repeat(1)' | head` end: nothing piles up in
+// memory, and the first failed write (a closed pipe) stops the filter. So
+// results written before a runtime error stay written; the error follows.
+// ctx (Ctrl-C) and a memory guard stop filters that never yield a result,
+// such as `def f: f; f` or `[range(1e9)]`.
+func (p *Printer) printJQ(ctx context.Context, data any) error {
 	if p.code == nil {
 		code, err := compileJQ(p.JQ)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.code = code
 	}
 	input, err := jqInput(data)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out bytes.Buffer
+	ctx, stop := guardMemory(ctx, p.jqMemoryLimit())
+	defer stop()
 	iter := p.code.RunWithContext(ctx, input)
 	for n := 0; ; n++ {
 		v, ok := iter.Next()
 		if !ok {
-			break
+			return nil
 		}
 		if err, isErr := v.(error); isErr {
 			var halt *gojq.HaltError
 			if errors.As(err, &halt) && halt.Value() == nil {
-				break // halt: stop without error
+				return nil // halt: stop without error
 			}
-			return nil, fmt.Errorf("--jq %q: %w", p.JQ, err)
+			return p.jqError(ctx, err)
 		}
-		if err := p.writeJQResult(&out, v, n); err != nil {
-			return nil, err
+		// gojq checks ctx between its own steps; this also stops a filter
+		// whose results come faster than anyone reads them.
+		if err := ctx.Err(); err != nil {
+			return p.jqError(ctx, err)
+		}
+		doc, err := p.formatJQResult(v, n)
+		if err != nil {
+			return err
+		}
+		if _, err := p.Streams.Out.Write(doc); err != nil {
+			return fmt.Errorf("write output: %w", err)
 		}
 	}
-	return out.Bytes(), nil
+}
+
+// jqError names the expression, and says so when the memory guard (not the
+// user) stopped the filter.
+func (p *Printer) jqError(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); errors.Is(cause, errJQMemory) {
+		err = cause
+	}
+	return fmt.Errorf("--jq %q: %w", p.JQ, err)
 }
 
 // jqInput is data as gojq sees JSON: decoded with UseNumber, so numbers keep
@@ -76,25 +99,23 @@ func jqInput(data any) (any, error) {
 	return v, nil
 }
 
-// writeJQResult appends the n-th (from 0) result of the filter.
-func (p *Printer) writeJQResult(out *bytes.Buffer, v any, n int) error {
+// formatJQResult is the text of the n-th (from 0) result of the filter.
+func (p *Printer) formatJQResult(v any, n int) ([]byte, error) {
 	if s, ok := v.(string); ok {
 		if p.Streams.StdoutTTY {
 			s = sanitizeText(s)
 		}
-		out.WriteString(s)
-		out.WriteByte('\n')
-		return nil
+		return []byte(s + "\n"), nil
 	}
 	compact, err := gojq.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("--jq %q: encode result: %w", p.JQ, err)
+		return nil, fmt.Errorf("--jq %q: encode result: %w", p.JQ, err)
 	}
 	var doc bytes.Buffer
 	if p.Format == YAML {
 		y, err := jsonToYAML(compact)
 		if err != nil {
-			return fmt.Errorf("--jq %q: %w", p.JQ, err)
+			return nil, fmt.Errorf("--jq %q: %w", p.JQ, err)
 		}
 		if n > 0 {
 			doc.WriteString("---\n")
@@ -102,10 +123,9 @@ func (p *Printer) writeJQResult(out *bytes.Buffer, v any, n int) error {
 		doc.Write(y)
 	} else {
 		if err := json.Indent(&doc, compact, "", "  "); err != nil {
-			return fmt.Errorf("--jq %q: encode result: %w", p.JQ, err)
+			return nil, fmt.Errorf("--jq %q: encode result: %w", p.JQ, err)
 		}
 		doc.WriteByte('\n')
 	}
-	out.Write(p.forTerminal(doc.Bytes()))
-	return nil
+	return p.forTerminal(doc.Bytes()), nil
 }

@@ -57,7 +57,11 @@ func TestJQ(t *testing.T) {
 		{"yaml documents", YAML, false, ".items[]", "count: 1\nid: a\n---\ncount: 2\nid: b\n"},
 		{"yaml raw string", YAML, false, ".name", "Box\n"},
 		{"pipe gets raw bytes", JSON, false, ".evil", "x\x1b[2J\ny\u202e\n"},
-		{"terminal gets sanitized string", JSON, true, ".evil", "x\\x1b[2J\ny\n"},
+		{"terminal gets sanitized string", JSON, true, ".evil", "x\\x1b[2J\ny\\u202e\n"},
+		{"terminal shows hidden runes in strings", JSON, true, `"Box\u200b\ufeff\u200d\u00ad\u2062" + ([917569] | implode)`, "Box\\u200b\\ufeff\\u200d\\u00ad\\u2062\\U000e0041\n"},
+		{"terminal JSON escapes hidden runes exactly", JSON, true, `["Box\u200b" + ([917569] | implode)]`, "[\n  \"Box\\u200b\\udb40\\udc41\"\n]\n"},
+		{"terminal YAML escapes hidden runes", YAML, true, `{a: "Box\u200b\u200e"}`, "a: Box\\u200b\\u200e\n"},
+		{"pipe keeps hidden runes", JSON, false, `"Box\u200b"`, "Box\u200b\n"},
 		{"terminal JSON escapes bidi", JSON, true, "[.evil]", "[\n  \"x\\u001b[2J\\ny\\u202e\"\n]\n"},
 	}
 	for _, tt := range tests {
@@ -89,11 +93,12 @@ func TestJQBadExpression(t *testing.T) {
 }
 
 func TestJQRuntimeError(t *testing.T) {
-	tests := []struct{ expr, want string }{
-		{".name | tonumber", "tonumber"},
-		{`error("boom")`, "boom"},
-		{`"ok", error("late")`, "late"},
-		{".items + 1", "cannot add"},
+	tests := []struct{ expr, want, wrote string }{
+		{".name | tonumber", "tonumber", ""},
+		{`error("boom")`, "boom", ""},
+		// Results stream, as with jq: those before the error stay written.
+		{`"ok", error("late")`, "late", "ok\n"},
+		{".items + 1", "cannot add", ""},
 	}
 	for _, tt := range tests {
 		s, out, _ := Test()
@@ -105,8 +110,8 @@ func TestJQRuntimeError(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), strconv.Quote(tt.expr)) {
 			t.Errorf("--jq %s: error = %v, want it to name the expression and %q", tt.expr, err, tt.want)
 		}
-		if out.Len() != 0 {
-			t.Errorf("--jq %s: wrote %q despite the error", tt.expr, out)
+		if out.String() != tt.wrote {
+			t.Errorf("--jq %s: wrote %q, want %q", tt.expr, out, tt.wrote)
 		}
 	}
 }

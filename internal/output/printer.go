@@ -20,6 +20,9 @@ type Printer struct {
 	JQ string
 
 	code *gojq.Code // JQ compiled; nil when JQ is empty or not yet compiled
+	// memoryLimit bounds heap growth while the filter runs; 0 means
+	// defaultJQMemoryLimit (tests set less).
+	memoryLimit uint64
 }
 
 // NewPrinter returns a Printer for the format and --jq expression, compiling
@@ -57,10 +60,14 @@ func (p *Printer) Print(data any, view Viewer) error {
 //   - Table: the sections of view (or of data, if it is a Viewer and view is
 //     nil); with neither, JSON.
 //
-// With --jq, the filter runs on the JSON form instead and ctx can cancel it.
-// Nothing is written when an error is returned.
+// Nothing is written when an error is returned. With --jq, the filter runs
+// on the JSON form instead: each result is written as it comes, ctx can
+// cancel the filter, and a failed write stops it (see printJQ).
 func (p *Printer) PrintContext(ctx context.Context, data any, view Viewer) error {
-	out, err := p.render(ctx, data, view)
+	if p.JQ != "" {
+		return p.printJQ(ctx, data)
+	}
+	out, err := p.render(data, view)
 	if err != nil {
 		return err
 	}
@@ -70,11 +77,8 @@ func (p *Printer) PrintContext(ctx context.Context, data any, view Viewer) error
 	return nil
 }
 
-// render produces the bytes PrintContext writes.
-func (p *Printer) render(ctx context.Context, data any, view Viewer) ([]byte, error) {
-	if p.JQ != "" {
-		return p.renderJQ(ctx, data)
-	}
+// render produces the bytes PrintContext writes without --jq.
+func (p *Printer) render(data any, view Viewer) ([]byte, error) {
 	switch p.Format {
 	case YAML:
 		doc, err := marshalYAML(data)
@@ -98,13 +102,17 @@ func (p *Printer) render(ctx context.Context, data any, view Viewer) ([]byte, er
 }
 
 // forTerminal escapes, on a terminal only, the runes that encoders leave raw
-// but a terminal would act on (C1 controls, bidi controls). Pipes get the
-// encoder's bytes as they are.
+// but a terminal would act on or hide (C1 controls, bidi controls, zero-width
+// and other invisible characters). doc is YAML with -o yaml, else JSON.
+// Pipes get the encoder's bytes as they are.
 func (p *Printer) forTerminal(doc []byte) []byte {
-	if !p.Streams.StdoutTTY {
+	switch {
+	case !p.Streams.StdoutTTY:
 		return doc
+	case p.Format == YAML:
+		return escapeYAML(doc)
 	}
-	return escapeEncoded(doc)
+	return escapeJSON(doc)
 }
 
 // marshalJSON is the JSON document for data: indented, newline-terminated,
@@ -129,12 +137,13 @@ func marshalYAML(data any) ([]byte, error) {
 	return jsonToYAML(doc)
 }
 
-// jsonToYAML converts a JSON document to YAML. The YAML reader refuses some
-// runes that JSON encoders leave raw (C1 controls, DEL, U+FFFE/U+FFFF), so
-// they are first turned into \uXXXX escapes: the same JSON value, which the
-// YAML emitter then writes in its own escaped form.
+// jsonToYAML converts a JSON document to YAML. The converter reads the JSON
+// with a YAML reader, which refuses some runes that JSON encoders leave raw
+// (C1 controls, DEL, U+FFFE/U+FFFF) and JSON's surrogate-pair escapes, so
+// those runes are first spelled as YAML escapes (\uXXXX, \UXXXXXXXX): the
+// same value, which the YAML emitter then writes in its own form.
 func jsonToYAML(doc []byte) ([]byte, error) {
-	y, err := yaml.JSONToYAML(escapeEncoded(doc))
+	y, err := yaml.JSONToYAML(escapeYAML(doc))
 	if err != nil {
 		return nil, fmt.Errorf("encode YAML: %w", err)
 	}

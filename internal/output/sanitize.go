@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -15,10 +16,11 @@ import (
 //   - other C0 controls, DEL and C1 controls (ESC, CR, BS, U+009B CSI …)
 //     become visible escapes such as \x1b, \r, \x7f and \u009b;
 //   - bytes that are not UTF-8 become \xNN;
-//   - bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069),
-//     which can reorder what the reader sees, are removed.
+//   - bidi controls, zero-width and other invisible formatting characters
+//     and tag characters (see [isHidden]) become \uXXXX or \UXXXXXXXX, so
+//     "Box\u200b" cannot pass for "Box" nor "exe.txt" be shown reversed.
 //
-// The result is valid UTF-8 without any control character.
+// The result is valid UTF-8 without any control or hidden character.
 func Sanitize(s string) string {
 	return clean(s, cellMode)
 }
@@ -28,15 +30,26 @@ func sanitizeText(s string) string {
 	return clean(s, textMode)
 }
 
-// escapeEncoded makes a JSON document safe for a terminal and for the YAML
+// escapeJSON makes a JSON document safe for a terminal and for the YAML
 // reader while keeping it the same JSON value: C0 controls other than \n and
-// \t, DEL, C1 controls, bidi controls, U+2028/U+2029 and the noncharacters
-// U+FFFE/U+FFFF become \uXXXX escapes. Encoders only put such runes inside
-// strings, where \uXXXX is the JSON (and double-quoted YAML) spelling of the
-// same rune; in plain YAML scalars the escape is shown as text.
-func escapeEncoded(b []byte) []byte {
+// \t, DEL, C1 controls, hidden characters, U+2028/U+2029 and the
+// noncharacters U+FFFE/U+FFFF become \uXXXX escapes (a surrogate pair above
+// U+FFFF). Encoders only put such runes inside strings, where that is the
+// JSON spelling of the same rune.
+func escapeJSON(b []byte) []byte {
+	return escapeDoc(b, jsonMode)
+}
+
+// escapeYAML is escapeJSON for a YAML document, with YAML's \UXXXXXXXX
+// above U+FFFF: in a double-quoted scalar the escape is the same rune, in a
+// plain one it is shown as text.
+func escapeYAML(b []byte) []byte {
+	return escapeDoc(b, yamlMode)
+}
+
+func escapeDoc(b []byte, mode cleanMode) []byte {
 	s := string(b)
-	if c := clean(s, encodedMode); c != s {
+	if c := clean(s, mode); c != s {
 		return []byte(c)
 	}
 	return b
@@ -45,12 +58,16 @@ func escapeEncoded(b []byte) []byte {
 type cleanMode int
 
 const (
-	cellMode    cleanMode = iota // one line, for a table cell or field
-	textMode                     // keeps \n and \t
-	encodedMode                  // keeps \n and \t, escapes as \uXXXX
+	cellMode cleanMode = iota // one line, for a table cell or field
+	textMode                  // keeps \n and \t
+	jsonMode                  // keeps \n and \t, escapes as JSON \uXXXX
+	yamlMode                  // keeps \n and \t, escapes as YAML \uXXXX / \UXXXXXXXX
 )
 
-// clean implements Sanitize, sanitizeText and escapeEncoded.
+// encoded reports the modes that must keep a document's value.
+func (m cleanMode) encoded() bool { return m == jsonMode || m == yamlMode }
+
+// clean implements Sanitize, sanitizeText, escapeJSON and escapeYAML.
 func clean(s string, mode cleanMode) string {
 	if !needsClean(s, mode) {
 		return s
@@ -61,7 +78,7 @@ func clean(s string, mode cleanMode) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			if mode == encodedMode {
+			if mode.encoded() {
 				b.WriteString(`\ufffd`)
 			} else {
 				fmt.Fprintf(&b, `\x%02x`, s[i])
@@ -73,25 +90,17 @@ func clean(s string, mode cleanMode) string {
 				b.WriteRune(r)
 			}
 		case r == '\u2028' || r == '\u2029':
-			if mode == encodedMode {
-				fmt.Fprintf(&b, `\u%04x`, r)
+			if mode.encoded() {
+				writeEscape(&b, r, mode)
 			} else {
 				b.WriteByte(' ')
 			}
-		case isBidiControl(r):
-			if mode == encodedMode {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-		case mode == encodedMode && (r == '\ufffe' || r == '\uffff'):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		case mode == cellMode && isInvisible(r):
-			fmt.Fprintf(&b, `\u%04x`, r) // "Box\u200b" must not pass for "Box"
+		case mode.encoded() && (isControl(r) || r == '\ufffe' || r == '\uffff'):
+			writeEscape(&b, r, mode)
 		case isControl(r):
-			if mode == encodedMode {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			} else {
-				b.WriteString(controlEscape(r))
-			}
+			b.WriteString(controlEscape(r))
+		case isHidden(r):
+			writeEscape(&b, r, mode)
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -113,12 +122,13 @@ func needsClean(s string, mode cleanMode) bool {
 			if mode == cellMode {
 				return true
 			}
-		case mode == cellMode && isInvisible(r):
-			return true
+		case r == '\ufffe' || r == '\uffff':
+			if mode.encoded() {
+				return true
+			}
 		case r == utf8.RuneError && size == 1,
 			r == '\u2028' || r == '\u2029',
-			r == '\ufffe' || r == '\uffff',
-			isBidiControl(r), isControl(r):
+			isControl(r), isHidden(r):
 			return true
 		}
 	}
@@ -135,20 +145,18 @@ func isSafe(s string) bool {
 	return true
 }
 
-// isControl reports C0 controls, DEL and C1 controls.
-func isControl(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r <= 0x9f)
-}
-
-// isBidiControl reports the embedding, override and isolate controls.
-func isBidiControl(r rune) bool {
-	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
-}
-
-// isInvisible reports zero-width characters that would let a look-alike
-// name (an app, a user) pass for another in a table.
-func isInvisible(r rune) bool {
-	return (r >= '\u200b' && r <= '\u200d') || r == '\u2060' || r == '\ufeff' || r == '\u180e'
+// writeEscape spells r as \uXXXX; above U+FFFF as a UTF-16 surrogate pair
+// for JSON and as \UXXXXXXXX otherwise (YAML and Go spell it so).
+func writeEscape(b *strings.Builder, r rune, mode cleanMode) {
+	switch {
+	case r <= 0xffff:
+		fmt.Fprintf(b, `\u%04x`, r)
+	case mode == jsonMode:
+		hi, lo := utf16.EncodeRune(r)
+		fmt.Fprintf(b, `\u%04x\u%04x`, hi, lo)
+	default:
+		fmt.Fprintf(b, `\U%08x`, r)
+	}
 }
 
 // controlEscape spells a control character the way Go source would.
@@ -173,9 +181,9 @@ func controlEscape(r rune) string {
 
 // SafeWriter writes multi-line text for people (such as the --debug
 // trace) with line breaks and tabs kept and every other control character
-// and bidi override shown escaped, so nothing written to it can
-// drive a terminal. Each Write is sanitized on its own: callers write whole
-// lines or blocks.
+// and hidden character shown escaped, so nothing written to it can
+// drive a terminal or hide from the reader. Each Write is sanitized on its
+// own: callers write whole lines or blocks.
 type SafeWriter struct{ W io.Writer }
 
 // Write implements io.Writer; it reports len(p) on success.
