@@ -739,7 +739,7 @@ func rtShow(v any, ok bool) string {
 
 // rtCheckFilters asserts the $filter provctl sent for subject: same job,
 // the subject, the change id when the answer had one (never otherwise),
-// and activityDateTime ge a time within a minute before the answer's Date.
+// and activityDateTime gt a time within a minute before the answer's Date.
 func rtCheckFilters(t *testing.T, rt *rtTenantFake, subject, changeID string) {
 	t.Helper()
 	filters, _, podDate := rt.snapshot()
@@ -766,9 +766,9 @@ func rtCheckFilters(t *testing.T, rt *rtTenantFake, subject, changeID string) {
 		} else if changeID == "" && ok {
 			t.Errorf("$filter %q: the answer had no changeId, yet provctl filters on changeid %q", f, c.value)
 		}
-		c, ok := got["activitydatetime ge"]
+		c, ok := got["activitydatetime gt"]
 		if !ok {
-			t.Errorf("$filter %q: want activityDateTime ge <request time>", f)
+			t.Errorf("$filter %q: want activityDateTime gt <request time>", f)
 			continue
 		}
 		at, err := time.Parse(time.RFC3339, c.value)
@@ -777,7 +777,7 @@ func rtCheckFilters(t *testing.T, rt *rtTenantFake, subject, changeID string) {
 			continue
 		}
 		if at.After(podDate) || at.Before(podDate.Add(-time.Minute)) {
-			t.Errorf("$filter %q: activityDateTime ge %s, want just before the answer's Date %s", f, at.Format(time.RFC3339), podDate.Format(time.RFC3339))
+			t.Errorf("$filter %q: activityDateTime gt %s, want just before the answer's Date %s", f, at.Format(time.RFC3339), podDate.Format(time.RFC3339))
 		}
 	}
 	if !seen {

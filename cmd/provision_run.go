@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -108,15 +107,17 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	req.Progress = &progressAdapter{streams: opts.Streams}
 	req.Note = opts.Streams.Warnf
 	outcomes, err := opts.Service.Run(ctx, req)
-	if errors.Is(err, provision.ErrWaitTimeout) {
-		err = &exitError{Code: ExitPending, Err: fmt.Errorf("after %s: %w", opts.Timeout, err)}
+	switch {
+	case len(outcomes) == 0 || errors.Is(err, context.Canceled):
+		return err // nothing, or Ctrl-C: nothing half-known on stdout
+	case errors.Is(err, provision.ErrWaitTimeout):
+		// What was read is printed; the worst state decides the exit code
+		// (pending, 5, unless something already failed).
+		opts.Streams.Warnf("%s after %s", err, opts.Timeout)
+		return printOutcomes(ctx, opts.Printer, outcomes, len(opts.Users) > 1)
 	}
-	if len(outcomes) == 0 {
-		return err
-	}
-	// Report what was done before an error or a timeout; the error decides
-	// the exit code then.
-	perr := printOutcomes(ctx, opts.Printer, outcomes)
+	// Report what was done before an error; the error decides the exit code.
+	perr := printOutcomes(ctx, opts.Printer, outcomes, len(opts.Users) > 1)
 	if err != nil {
 		return err
 	}
@@ -144,10 +145,12 @@ func (a *progressAdapter) Stop() {
 	}
 }
 
-// printOutcomes prints one outcome as an object, several as an array, and
-// exits with the worst state's code (group members included).
-func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision.Outcome) error {
-	if len(outcomes) == 1 {
+// printOutcomes prints the outcome of one subject as an object and those of
+// several --user as an array (whatever number came back, so a script's
+// shape never changes), and exits with the worst state's code (group
+// members included).
+func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision.Outcome, several bool) error {
+	if !several && len(outcomes) == 1 {
 		return printOutcome(ctx, p, outcomes[0])
 	}
 	if err := p.PrintContext(ctx, outcomes, outcomesView(outcomes)); err != nil {

@@ -33,6 +33,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	case "DELETE /_emulator/requests":
 		s.requests.reset()
 		w.WriteHeader(http.StatusNoContent)
+	case "GET /_emulator/secrets":
+		writeJSON(w, http.StatusOK, "application/json", s.secrets.snapshot())
 	case "POST /_emulator/outcomes":
 		s.controlOutcomes(w, r)
 	case "GET /_emulator/config", "POST /_emulator/config":
@@ -188,6 +190,7 @@ func (s *Server) controlFederatedToken(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	s.secrets.add(secretFederatedToken, tok)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, tok)
 }

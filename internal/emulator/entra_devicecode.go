@@ -28,6 +28,7 @@ func (e *entraReq) deviceCode() {
 		return
 	}
 	d := e.s.entra.newDevice(clientID, scopes, e.s.clock.now(), e.s.opts.AutoApprove)
+	e.s.secrets.add(secretDeviceCode, d.deviceCode)
 	verify := e.s.url + "/devicelogin"
 	e.json(http.StatusOK, map[string]any{
 		"user_code":        d.userCode,

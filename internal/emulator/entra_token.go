@@ -110,6 +110,10 @@ func (e *entraReq) issueUserTokens(user *tenantUser, clientID string, scopes []s
 	lifetime := e.s.opts.TokenLifetime
 	at, _ := e.s.tokens.mint(subject{user: user, clientID: clientID, clientName: e.s.clientName(clientID), perms: perms}, lifetime)
 	rt := e.s.entra.newRefresh(refreshGrant{user: user, clientID: clientID, scopes: scopes})
+	id := e.s.idToken(user, clientID)
+	e.s.secrets.add(secretAccessToken, at)
+	e.s.secrets.add(secretRefreshToken, rt)
+	e.s.secrets.add(secretIDToken, id)
 	tid := e.s.dir.tenant.TenantID
 	info, _ := json.Marshal(map[string]string{"uid": user.ID, "utid": tid})
 	secs := int(lifetime.Seconds())
@@ -120,7 +124,7 @@ func (e *entraReq) issueUserTokens(user *tenantUser, clientID string, scopes []s
 		"ext_expires_in": secs,
 		"access_token":   at,
 		"refresh_token":  rt,
-		"id_token":       e.s.idToken(user, clientID),
+		"id_token":       id,
 		"client_info":    base64.RawURLEncoding.EncodeToString(info),
 	})
 }
@@ -192,6 +196,7 @@ func (e *entraReq) clientCredentialsGrant() {
 	}
 	lifetime := e.s.opts.TokenLifetime
 	at, _ := e.s.tokens.mint(subject{clientID: clientID, clientName: app.name, appOID: app.spID, perms: app.roles}, lifetime)
+	e.s.secrets.add(secretAccessToken, at)
 	secs := int(lifetime.Seconds())
 	e.json(http.StatusOK, map[string]any{
 		"token_type":     "Bearer",

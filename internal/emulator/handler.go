@@ -34,21 +34,38 @@ func classify(path string) requestKind {
 }
 
 // ServeHTTP routes a request, records it for GET /_emulator/requests and logs
-// one line for humans.
+// one line for humans. A fault that must not complete its answer (the client
+// gave up, the server is closing, a hang, a truncated drip) cuts the
+// connection: net/http then sends nothing more, where returning would send
+// an empty 200 (or end a cut body as if it were whole).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
 	kind := classify(r.URL.Path)
 	if kind == kindControl {
 		s.serveControl(sw, r)
-	} else {
-		if f := s.faults.take(r.Method, r.URL.Path); f == nil || !s.injectFault(sw, r, kind, f) {
-			s.route(kind, sw, r)
-		}
-		s.requests.add(requestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			ContentType: r.Header.Get("Content-Type"), Status: sw.code()})
+		s.logRequest(r, sw.code(), time.Since(start))
+		return
 	}
-	s.logRequest(r, sw.code(), time.Since(start))
+	body := bufferBody(r)
+	s.noteReceived(r, body)
+	res := faultPass
+	if f := s.faults.take(r.Method, r.URL.Path); f != nil {
+		res = s.injectFault(sw, r, kind, f, body)
+	}
+	if res == faultPass {
+		s.route(kind, sw, r)
+	}
+	status := sw.code()
+	if res == faultAborted {
+		status = sw.status // 0 when nothing was sent
+	}
+	s.requests.add(requestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		ContentType: r.Header.Get("Content-Type"), Status: status})
+	s.logRequest(r, status, time.Since(start))
+	if res == faultAborted {
+		panic(http.ErrAbortHandler)
+	}
 }
 
 func (s *Server) route(kind requestKind, w http.ResponseWriter, r *http.Request) {
@@ -94,6 +111,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection (Flush).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) code() int {
 	if w.status == 0 {

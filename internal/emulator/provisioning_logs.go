@@ -10,10 +10,11 @@ import (
 // provisioningLogFilter lists the $filter properties and operators of
 // GET /auditLogs/provisioning (graph-api.md §4).
 var provisioningLogFilter = func() filterFields {
-	text := []string{"eq", "contains", "startswith"}
+	// Only the documented operators: Graph refuses others, and so do we.
+	text := []string{"eq", "contains"}
 	f := filterFields{
-		"activitydatetime":             {"eq", "gt", "ge", "lt", "le"},
-		"durationinmilliseconds":       {"eq", "gt", "ge", "lt", "le"},
+		"activitydatetime":             {"eq", "gt", "lt"},
+		"durationinmilliseconds":       {"eq", "gt", "lt"},
 		"serviceprincipal/id":          text,
 		"serviceprincipal/displayname": text,
 	}

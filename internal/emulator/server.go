@@ -78,6 +78,7 @@ type Server struct {
 	app        appRegistration
 	faults     faultSet
 	requests   requestLog
+	secrets    secretLog
 	envToken   string
 	logMu      sync.Mutex
 	publicApps map[string]bool
@@ -163,6 +164,8 @@ func Start(opts Options) (*Server, error) {
 	if adele := s.dir.users; len(adele) > 0 {
 		s.envToken, _ = s.tokens.mint(subject{user: adele[0], clientID: defaultPublicClient, clientName: "Microsoft Graph Command Line Tools", perms: allPermissions}, envTokenLifetime)
 	}
+	s.secrets.add(secretAccessToken, s.envToken)
+	s.secrets.add(secretClientSecret, s.app.secret)
 	if opts.EnvFile != "" {
 		if err := writeEnvFile(opts.EnvFile, s.envVars()); err != nil {
 			return nil, s.abort(err)

@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,9 +30,11 @@ type LogMatch struct {
 
 // query is the Graph filter for m.
 func (m LogMatch) query() LogQuery {
-	q := LogQuery{JobID: m.JobID, SubjectID: m.SubjectID, ChangeID: m.ChangeID, Top: 10, Limit: 10}
+	q := LogQuery{JobID: m.JobID, SubjectID: filterID(m.SubjectID), ChangeID: m.ChangeID, Top: 10, Limit: 10}
 	if !m.NotBefore.IsZero() {
-		q.NotBefore = m.NotBefore.UTC().Format(time.RFC3339)
+		// The documented operators on activityDateTime are eq, gt and lt:
+		// gt a second earlier, with the exact bound checked here.
+		q.After = m.NotBefore.Add(-time.Second).UTC().Format(time.RFC3339)
 	}
 	return q
 }
@@ -41,7 +44,7 @@ func (m LogMatch) matches(e *graph.ProvisioningObjectSummary) bool {
 	if e.SourceIdentity == nil || !strings.EqualFold(string(e.SourceIdentity.ID), m.SubjectID) {
 		return false
 	}
-	if e.JobID != "" && !strings.EqualFold(e.JobID, m.JobID) {
+	if !sameJob(e, m.JobID, m.ServicePrincipalID) {
 		return false
 	}
 	if m.ChangeID != "" && !strings.EqualFold(e.ChangeID, m.ChangeID) {
@@ -73,16 +76,17 @@ func (s *Service) FindLogOutcome(ctx context.Context, m LogMatch) (*Outcome, err
 	if m.SubjectID == "" {
 		return nil, usagef("a log match needs a subject")
 	}
-	for kind, v := range map[string]string{"subject": m.SubjectID, "change id": m.ChangeID} {
-		if err := CheckFilterValue(kind, v); err != nil {
-			return nil, err
-		}
+	if err := CheckFilterValue("subject", m.SubjectID); err != nil {
+		return nil, err
+	}
+	if err := CheckFilterValue("change id", m.ChangeID); err != nil {
+		return nil, err
 	}
 	entries, raws, err := s.Logs(ctx, m.query())
 	if err != nil {
 		return nil, fmt.Errorf("read provisioning logs of job %s: %w", m.JobID, err)
 	}
-	for i := range entries {
+	for _, i := range newestFirst(entries) {
 		if m.matches(&entries[i]) {
 			o := FromLog(m.ServicePrincipalID, &entries[i], raws[i])
 			if o.JobID == "" {
@@ -110,4 +114,36 @@ func (s *Service) seenEntries(ctx context.Context, jobID, subjectID string) (map
 		}
 	}
 	return seen, nil
+}
+
+// sameJob reports whether entry e belongs to the job: by its jobId, or,
+// when Graph left that out, by its service principal. An entry that says
+// neither cannot be shown to be the job's.
+func sameJob(e *graph.ProvisioningObjectSummary, jobID, spID string) bool {
+	if e.JobID != "" {
+		return strings.EqualFold(e.JobID, jobID)
+	}
+	return spID != "" && e.ServicePrincipal != nil && strings.EqualFold(e.ServicePrincipal.ID, spID)
+}
+
+// newestFirst orders entry indexes by activityDateTime, newest first,
+// whatever order the server used ($orderby may be ignored).
+func newestFirst(entries []graph.ProvisioningObjectSummary) []int {
+	idx := make([]int, len(entries))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		return entries[idx[a]].ActivityDateTime.After(entries[idx[b]].ActivityDateTime.Time)
+	})
+	return idx
+}
+
+// filterID spells an object id as Graph does (GUIDs in lower case): the
+// logs' filters are case-sensitive. Other ids (AD DNs) are kept as typed.
+func filterID(id string) string {
+	if IsGUID(id) {
+		return strings.ToLower(id)
+	}
+	return id
 }

@@ -54,7 +54,7 @@ func TestLogMatch(t *testing.T) {
 			t.Errorf("%s: matches = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if f := m.query().Filter(); f != "jobid eq 'J' and changeid eq 'c1' and sourceIdentity/id eq 'U1' and activityDateTime ge 2026-11-30T09:00:00Z" {
+	if f := m.query().Filter(); f != "jobid eq 'J' and changeid eq 'c1' and sourceIdentity/id eq 'U1' and activityDateTime gt 2026-11-30T08:59:59Z" {
 		t.Errorf("filter = %s", f)
 	}
 }

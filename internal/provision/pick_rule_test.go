@@ -38,8 +38,10 @@ func TestPickRule(t *testing.T) {
 		{"id-less rule is skipped for one with an id", "[" + userNoID + "," + user2WithID + "]", "User", "u-2#V2", "", false},
 		{"only an id-less rule fits", "[" + userNoID + "," + groupWithID + "]", "User", "", `"USER_TO_USER" (rule 1), has no id`, true},
 		{"empty id counts as none", "[" + groupWithID + "," + emptyID + "]", "User", "", "(rule 2)", true},
-		{"the single rule has no id", "[" + groupNoID + "]", "User", "", "--rule", true},
-		{"the single rule is used whatever it maps", "[" + groupWithID + "]", "User", "g-1", "", false},
+		{"the single rule has no id", "[" + `{"name":"ONLY"}` + "]", "User", "", "--rule", true},
+		{"a single rule that maps nothing is the only choice", "[" + `{"id":"r-1","name":"ONLY"}` + "]", "User", "r-1", "", false},
+		{"a single rule that maps another type is refused", "[" + groupWithID + "]", "User", "", "no synchronization rule", false},
+		{"a single id-less rule of another type is refused", "[" + groupNoID + "]", "User", "", "no synchronization rule", false},
 		{"two rules with ids are ambiguous", "[" + userWithID + "," + user2WithID + "," + userNoID + "]", "User", "", "ambiguous", false},
 		{"nothing maps the type", "[" + userWithID + "," + user2WithID + "]", "Group", "", "no synchronization rule", false},
 	}

@@ -161,8 +161,9 @@ func (s *Service) pollLogs(ctx context.Context, r PollRequest) (*Outcome, error)
 	if err != nil {
 		return nil, fmt.Errorf("read provisioning logs of job %s: %w", r.JobID, err)
 	}
-	for i, e := range entries {
-		if (e.JobID != "" && !strings.EqualFold(e.JobID, r.JobID)) || (r.ChangeID != "" && !strings.EqualFold(e.ChangeID, r.ChangeID)) {
+	for _, i := range newestFirst(entries) {
+		e := &entries[i]
+		if !sameJob(e, r.JobID, r.ServicePrincipalID) || (r.ChangeID != "" && !strings.EqualFold(e.ChangeID, r.ChangeID)) {
 			continue
 		}
 		o := FromLog(r.ServicePrincipalID, &entries[i], raws[i])
@@ -184,7 +185,7 @@ type LogQuery struct {
 	Status             string // success|failure|skipped|warning
 	Action             string // create|update|delete|disable|other|stagedDelete
 	Since, Until       string // RFC 3339 timestamps (exclusive)
-	NotBefore          string // RFC 3339 timestamp (inclusive)
+	After              string // RFC 3339 timestamp (exclusive), for correlation
 	Top                int    // page size
 	Limit              int    // total entries; 0 = all pages
 }
@@ -207,8 +208,8 @@ func (q LogQuery) Filter() string {
 	if q.Since != "" {
 		parts = append(parts, "activityDateTime gt "+q.Since)
 	}
-	if q.NotBefore != "" {
-		parts = append(parts, "activityDateTime ge "+q.NotBefore)
+	if q.After != "" {
+		parts = append(parts, "activityDateTime gt "+q.After)
 	}
 	if q.Until != "" {
 		parts = append(parts, "activityDateTime lt "+q.Until)

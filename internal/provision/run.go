@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,6 +78,8 @@ type Submission struct {
 	// NotBefore is the earliest activityDateTime a provisioning-log entry of
 	// this request can carry, on Graph's clock (see requestTime).
 	NotBefore time.Time
+	// SubjectMismatch: Graph's answer names another object than the one sent.
+	SubjectMismatch bool
 }
 
 // ProvisionOnDemand provisions one subject now and returns its Outcome.
@@ -91,10 +94,11 @@ func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID str
 // Submit sends one provisionOnDemand request and keeps, beside the answer,
 // the time Graph received it, so its log entry can be told from older ones.
 func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Submission, error) {
-	for kind, id := range map[string]string{"service principal id": spID, "job id": jobID} {
-		if err := checkID(kind, id); err != nil {
-			return nil, err
-		}
+	if err := checkID("service principal id", spID); err != nil {
+		return nil, err
+	}
+	if err := checkID("job id", jobID); err != nil {
+		return nil, err
 	}
 	// A subject id goes into the body and a quoted filter, never a path:
 	// AD distinguished names (cloud sync) have spaces and commas.
@@ -133,10 +137,21 @@ func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj R
 		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
 	}
 	o := FromOnDemand(spID, jobID, ans, resp.Body)
-	// Fill only what Graph left out (a group's answer is "{}"): never
-	// replace what Graph says the answer is about.
+	mismatch := fillSubject(o, subj)
+	sub := &Submission{Subject: subj, Answer: o, NotBefore: requestTime(resp.Header.Get("Date"), sent, time.Now()), SubjectMismatch: mismatch}
+	return sub, nil
+}
+
+// fillSubject completes the answer's subject from the request where Graph
+// left it out (a group's answer is "{}"), and never replaces what Graph
+// says: an answer about another object is reported as such, true.
+func fillSubject(o *Outcome, subj RunSubject) (mismatch bool) {
 	if o.Subject == nil {
 		o.Subject = &Subject{}
+	}
+	if o.Subject.ID != "" && !strings.EqualFold(o.Subject.ID.String(), subj.ID) {
+		// Cloud sync answers with the object's GUID for a DN subject.
+		return !IsDistinguishedName(subj.ID)
 	}
 	if o.Subject.ID == "" {
 		o.Subject.ID = NullString(subj.ID)
@@ -145,9 +160,9 @@ func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj R
 		o.Subject.DisplayName = NullString(subj.DisplayName)
 	}
 	if o.Subject.Type == "" {
-		o.Subject.Type = NullString(subj.Type)
+		o.Subject.Type = NullString(subjectType(subj.Type))
 	}
-	return &Submission{Subject: subj, Answer: o, NotBefore: requestTime(resp.Header.Get("Date"), sent, time.Now())}, nil
+	return false
 }
 
 // clockSkew is the slack allowed between the Date header (whole seconds)

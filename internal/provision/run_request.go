@@ -67,6 +67,11 @@ func (r RunRequest) Validate() error {
 			return err
 		}
 	}
+	for _, m := range r.Members {
+		if IsDistinguishedName(m) {
+			return usagef("--member %q: group members are Entra ID users (an object id or UPN)", graph.Clip(m))
+		}
+	}
 	if len(r.Users) > maxUsers {
 		return usagef("--user is given %d times: at most %d in one run", len(r.Users), maxUsers)
 	}

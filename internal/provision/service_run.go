@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/provctl/provctl/internal/graph"
 )
 
 // Run resolves the target once, provisions each subject at Graph's pace
@@ -86,11 +84,18 @@ func (s *Service) run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 		if err != nil {
 			return outcomes, err
 		}
+		if sub.SubjectMismatch {
+			r.note("Graph's answer for %s names another object, %s: it is shown as Graph sent it", subj.DisplayName, sub.Answer.Subject.ID)
+		}
 		if !r.Wait {
 			outcomes = append(outcomes, sub.Answer)
 			continue
 		}
 		o, err := s.awaitLog(ctx, r, sub, seen)
+		var lre *LogReadError
+		if errors.As(err, &lre) {
+			o = lre.Answer // the logs could not be read: Graph's own answer is all there is
+		}
 		outcomes = append(outcomes, o)
 		if err != nil {
 			return outcomes, err
@@ -109,9 +114,6 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 		subj := RunSubject{ID: g.ID, DisplayName: g.DisplayName, Type: "Group"}
 		seen := map[string]bool{}
 		for _, m := range r.Members {
-			if IsDistinguishedName(m) {
-				return nil, usagef("--member %q: group members are Entra ID users (an object id or UPN)", graph.Clip(m))
-			}
 			u, err := s.ResolveUser(ctx, m)
 			if err != nil {
 				return nil, err
@@ -176,7 +178,7 @@ func (s *Service) ruleChooser(spID, jobID, rule string) func(context.Context, st
 func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission, seen map[string]map[string]bool) (*Outcome, error) {
 	spID, jobID := sub.Answer.ServicePrincipalID, sub.Answer.JobID
 	own := LogMatch{
-		ServicePrincipalID: spID, JobID: jobID, SubjectID: sub.Subject.ID, SubjectType: sub.Subject.Type,
+		ServicePrincipalID: spID, JobID: jobID, SubjectID: sub.Subject.ID, SubjectType: subjectType(sub.Subject.Type),
 		SubjectName: sub.Subject.DisplayName, ChangeID: string(sub.Answer.ChangeID), NotBefore: sub.NotBefore,
 		Seen: seen[sub.Subject.ID],
 	}
@@ -218,20 +220,57 @@ func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission, s
 	if o == nil {
 		o = own.pending()
 	}
-	// The run's own deadline (--timeout) may end the wait first.
-	if errors.Is(err, ErrWaitTimeout) || errors.Is(err, context.DeadlineExceeded) {
-		return o, &LogWaitTimeout{Answer: sub.Answer}
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return o, err
+	case errors.Is(err, ErrWaitTimeout), errors.Is(err, context.DeadlineExceeded):
+		// The run's own deadline (--timeout) may end the wait first.
+		return o, &LogWaitTimeout{Answer: sub.Answer, Missing: pendingSubjects(o)}
 	}
-	return o, err
+	// Reading the logs failed (a missing AuditLog.Read.All, say): keep
+	// what Graph answered at once in the message.
+	return o, &LogReadError{Answer: sub.Answer, Err: err}
 }
 
-// LogWaitTimeout means --timeout passed before a request's log entry
-// appeared; Answer is what Graph said at once. It matches ErrWaitTimeout.
-type LogWaitTimeout struct{ Answer *Outcome }
+// pendingSubjects names the subjects of o (and its members) whose entries
+// have not been read.
+func pendingSubjects(o *Outcome) []string {
+	var out []string
+	if !o.State.Final() && o.Subject != nil {
+		out = append(out, firstNonEmpty(o.Subject.DisplayName.String(), o.Subject.ID.String()))
+	}
+	for _, m := range o.Members {
+		out = append(out, pendingSubjects(m)...)
+	}
+	return out
+}
+
+// LogWaitTimeout means --timeout passed before a request's log entries
+// appeared; Answer is what Graph said at once, Missing whose entries are
+// not there yet. It matches ErrWaitTimeout.
+type LogWaitTimeout struct {
+	Answer  *Outcome
+	Missing []string
+}
 
 func (e *LogWaitTimeout) Error() string {
-	return fmt.Sprintf("%s: Graph's immediate answer was %s; its provisioning-log entry has not appeared yet", ErrWaitTimeout, e.Answer.State)
+	return fmt.Sprintf("%s: Graph's immediate answer was %s; no provisioning-log entry yet for %s",
+		ErrWaitTimeout, e.Answer.State, strings.Join(e.Missing, ", "))
 }
+
+// LogReadError means the request was answered but its log entry could not
+// be read; the exit code is the underlying error's.
+type LogReadError struct {
+	Answer *Outcome
+	Err    error
+}
+
+func (e *LogReadError) Error() string {
+	return fmt.Sprintf("Graph's immediate answer was %s, but its provisioning-log entry could not be read: %v", e.Answer.State, e.Err)
+}
+
+// Unwrap gives the error reading the logs.
+func (e *LogReadError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrWaitTimeout) hold.
 func (e *LogWaitTimeout) Is(target error) bool { return target == ErrWaitTimeout }

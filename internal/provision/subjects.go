@@ -44,8 +44,8 @@ func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.Directory
 // a UPN is looked up, anything else (object id, AD distinguished name) is
 // used as given.
 func (s *Service) ResolveSubjectID(ctx context.Context, ref string) (string, error) {
-	if ref == "" || IsGUID(ref) || !strings.Contains(ref, "@") {
-		return ref, nil
+	if ref == "" || IsGUID(ref) || IsDistinguishedName(ref) || !strings.Contains(ref, "@") {
+		return filterID(ref), nil
 	}
 	u, err := s.ResolveUser(ctx, ref)
 	if err != nil {
@@ -170,8 +170,9 @@ func PickRule(rules []Rule, objectType string) (string, error) {
 			match = append(match, i)
 		}
 	}
-	if len(match) == 0 && len(idless) == 0 && len(rules) == 1 {
-		// One rule that maps something else: it is still the only choice.
+	if len(match) == 0 && len(idless) == 0 && len(rules) == 1 && len(rules[0].ObjectMappings) == 0 {
+		// One rule that says nothing of what it maps: the only choice. A
+		// rule that maps another type would only draw Graph's refusal.
 		if rules[0].RuleID() == "" {
 			idless = []int{0}
 		} else {
