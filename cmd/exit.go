@@ -63,6 +63,7 @@ func exitCode(err error) int {
 	var ue *provision.UsageError
 	var amb *provision.AmbiguousError
 	var inv *graph.InvalidIDError
+	var local *graph.LocalError
 	switch {
 	case err == nil:
 		return ExitOK
@@ -73,6 +74,10 @@ func exitCode(err error) int {
 	case errors.As(err, &ae):
 		return ExitAuth
 	case errors.As(err, &ue), errors.As(err, &amb), errors.As(err, &inv):
+		return ExitUsage
+	case errors.As(err, &local):
+		// A setting provctl cannot send (a token with a line break, port
+		// 99999): nothing was sent, and only fixing the setting helps.
 		return ExitUsage
 	case errors.As(err, &ge):
 		if ge.StatusCode == http.StatusUnauthorized || ge.StatusCode == http.StatusForbidden {
@@ -99,26 +104,79 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
+// reportContext is what the error report needs to name a fix: the
+// permissions the command asked for, the sign-in mode (which says where the
+// token came from) and where each setting came from.
+type reportContext struct {
+	scopes   []string
+	mode     auth.Mode // "" when unknown
+	settings Settings  // zero when settings were not resolved
+}
+
+// reportContext is gathered after the command ran.
+func (f *Factory) reportContext() reportContext {
+	rc := reportContext{scopes: f.scopes, settings: f.settings}
+	if f.Getenv != nil {
+		rc.mode = auth.SelectMode(auth.Config{Env: f.Getenv})
+	}
+	return rc
+}
+
+// errorLine is the text of the final "error:" line: the error, with the
+// setting named when the error is about one, and credentials masked
+// whatever layer the text came from.
+func errorLine(err error, rc reportContext) string {
+	msg := err.Error()
+	var local *graph.LocalError
+	if errors.As(err, &local) && local.Kind == graph.LocalToken {
+		msg = tokenSource(rc.mode) + ": " + msg
+	}
+	return graph.RedactCredentials(msg)
+}
+
+// tokenSource names where the token came from in each sign-in mode.
+func tokenSource(mode auth.Mode) string {
+	switch mode {
+	case auth.ModeStatic:
+		return "PROVCTL_ACCESS_TOKEN"
+	case auth.ModeDeviceCode:
+		return "the signed-in token (provctl login)"
+	case "":
+		return "the access token's source"
+	}
+	return "the app-only token (" + string(mode) + " sign-in)"
+}
+
 // errorHint adds the fix to errors whose message alone does not name it.
 // The error line itself keeps Graph's code, message and request-id: for a
 // 401, "Access token is empty." and "Lifetime validation failed" call for
 // different fixes, so the hint never replaces them.
-func errorHint(err error, scopes []string) string {
+func errorHint(err error, rc reportContext) string {
 	var refused *graph.TokenRefusedError
 	if errors.As(err, &refused) && refused.Refresh != nil {
 		// The token source knows the fix (sign in again, replace
 		// PROVCTL_ACCESS_TOKEN, …).
 		return refused.Refresh.Error()
 	}
+	var local *graph.LocalError
+	if errors.As(err, &local) {
+		if local.Kind == graph.LocalToken {
+			if rc.mode == auth.ModeStatic {
+				return "remove the line break from PROVCTL_ACCESS_TOKEN (e.g. export PROVCTL_ACCESS_TOKEN=\"$(… | tr -d '\\r\\n')\")"
+			}
+			return "sign in again (`provctl login`, or check the app-only credentials)"
+		}
+		return "check the port of the Graph URL (" + rc.settings.Source("graph-url") + ") and of HTTPS_PROXY"
+	}
 	var ge *graph.Error
 	if errors.As(err, &ge) {
 		switch ge.StatusCode {
 		case http.StatusUnauthorized:
-			return "the token was refused: run `provctl login` again, or check PROVCTL_ACCESS_TOKEN"
+			return unauthorizedHint(rc)
 		case http.StatusForbidden:
 			need := "Synchronization.Read.All (reads), Synchronization.ReadWrite.All (run, start, pause, restart), AuditLog.Read.All and Directory.Read.All (logs)"
-			if len(scopes) > 0 {
-				need = strings.Join(scopes, ", ")
+			if len(rc.scopes) > 0 {
+				need = strings.Join(rc.scopes, ", ")
 			}
 			return "the signed-in identity lacks a permission or role. This command needs the Graph permissions " + need +
 				" (application permissions for app-only sign-in, with admin consent); a signed-in user also needs the Application Administrator or Cloud Application Administrator role"
@@ -128,6 +186,21 @@ func errorHint(err error, scopes []string) string {
 		return "raise --timeout, or poll again later"
 	}
 	return ""
+}
+
+// unauthorizedHint blames the token's actual source: only a static token
+// came from PROVCTL_ACCESS_TOKEN.
+func unauthorizedHint(rc reportContext) string {
+	switch rc.mode {
+	case auth.ModeStatic:
+		return "the token in PROVCTL_ACCESS_TOKEN was refused: get a fresh one, or unset it and run `provctl login`"
+	case auth.ModeDeviceCode:
+		return "the token was refused: run `provctl login` again"
+	case auth.ModeSecret, auth.ModeCertificate, auth.ModeFederated:
+		return "the app-only token was refused: check that PROVCTL_TENANT, PROVCTL_CLIENT_ID and the Graph URL (" +
+			rc.settings.Source("graph-url") + ") name the same tenant and cloud"
+	}
+	return "the token was refused: run `provctl login` again, or check PROVCTL_ACCESS_TOKEN"
 }
 
 // ExitCodeOf is the exit code provctl gives for err (for tests and tools

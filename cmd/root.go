@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 )
 
@@ -30,23 +31,42 @@ func Execute() int {
 		return ExitOK
 	}
 	if ctx.Err() != nil {
-		// Ctrl-C: whatever the command returned, say so once.
-		f.Streams.Errorf("interrupted")
-		return ExitInterrupted
+		return reportInterrupted(f.Streams, err)
 	}
-	return reportError(f.Streams, err, f.scopes)
+	if output.IsBrokenPipe(err) {
+		return ExitOK // the reader went away (| head): end quietly
+	}
+	return report(f.Streams, err, f.reportContext())
+}
+
+// reportInterrupted says once that Ctrl-C ended the command, and whether
+// a request it sent may still have been applied.
+func reportInterrupted(s *output.Streams, err error) int {
+	var applied *graph.MaybeAppliedError
+	if errors.As(err, &applied) {
+		s.Errorf("interrupted: %s", applied.Note())
+	} else {
+		s.Errorf("interrupted")
+	}
+	return ExitInterrupted
 }
 
 // reportError prints err (unless silent) and returns its exit code.
 func reportError(s *output.Streams, err error, scopes []string) int {
+	return report(s, err, reportContext{scopes: scopes})
+}
+
+// report prints err (unless silent) with a hint naming the fix, and
+// returns its exit code.
+func report(s *output.Streams, err error, rc reportContext) int {
 	code := exitCode(err)
 	var ee *exitError
 	if errors.As(err, &ee) && ee.Silent {
 		return code
 	}
-	s.Errorf("%s", err)
-	if hint := errorHint(err, scopes); hint != "" {
-		fmt.Fprintf(s.ErrOut, "hint: %s\n", hint)
+	s.Errorf("%s", errorLine(err, rc))
+	if hint := errorHint(err, rc); hint != "" {
+		fmt.Fprintf(output.SafeWriter{W: s.ErrOut}, "hint: %s\n", graph.RedactCredentials(hint))
 	}
 	if isCobraUsage(err) {
 		fmt.Fprintln(s.ErrOut, "Run with --help for usage.")
@@ -74,6 +94,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 		SilenceErrors: true,
 		Version:       versionString(),
 	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return rejectEmptyFlags(cmd) }
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.SetOut(f.Streams.Out)

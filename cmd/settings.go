@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -27,6 +28,29 @@ type Settings struct {
 	CAFile        string
 	ConfigDir     string
 	Output        string
+	// sources says where each key's value came from ("PROVCTL_GRAPH_URL",
+	// "--tenant", "graph-url in config file …"), for messages that must
+	// name the setting to fix.
+	sources map[string]string
+}
+
+// Source names where a setting's value came from: its flag, its variable,
+// or its key in the config file. A value provctl chose itself (a default,
+// or the cloud's host) is named by its variable, where it can be set.
+func (s Settings) Source(key string) string {
+	if src := s.sources[key]; src != "" {
+		return src
+	}
+	if env := settingKeys[key]; env != "" {
+		return env
+	}
+	return key
+}
+
+// layeredConfig is the merged configuration and the source of each value.
+type layeredConfig struct {
+	*viper.Viper
+	sources map[string]string
 }
 
 // settingKeys maps config keys (named like the flags) to their variables.
@@ -59,12 +83,13 @@ func configDir(getenv func(string) string) (string, error) {
 
 // newViper reads the config file (explicit path or <dir>/config.yaml, if it
 // exists) and binds environment variables and the given flags.
-func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) string, warn func(string, ...any)) (*viper.Viper, string, error) {
+func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) string, warn func(string, ...any)) (*layeredConfig, string, error) {
 	// No folder (HOME unset) is fine for a static or app-only token: only
 	// the token cache needs one, and AuthConfig says so then.
 	dir, _ := configDir(getenv)
 	v := viper.New()
 	v.SetConfigType("yaml")
+	sources := map[string]string{}
 	path := configFile
 	if path == "" && dir != "" {
 		path = filepath.Join(dir, "config.yaml")
@@ -79,6 +104,7 @@ func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) strin
 			if _, known := settingKeys[key]; !known {
 				warn("config file %s: unknown key %q (known keys are named like the flags, e.g. tenant, output)", path, key)
 			}
+			sources[key] = fmt.Sprintf("%s in config file %s", key, path)
 		}
 	} else if configFile != "" || !(errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
 		return nil, "", usageErr(fmt.Errorf("config file: %w", err))
@@ -86,16 +112,18 @@ func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) strin
 	for key, env := range settingKeys {
 		if e := getenv(env); e != "" {
 			v.Set(key, e) // Set outranks config; flags bound below outrank env only when changed
+			sources[key] = env
 		}
 		if f := flags.Lookup(key); f != nil && f.Changed {
 			v.Set(key, f.Value.String())
+			sources[key] = "--" + key
 		}
 	}
-	return v, dir, nil
+	return &layeredConfig{Viper: v, sources: sources}, dir, nil
 }
 
 // resolveSettings applies defaults and the cloud table, and validates.
-func resolveSettings(v *viper.Viper, dir string) (Settings, error) {
+func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 	s := Settings{
 		Tenant:        v.GetString("tenant"),
 		ClientID:      v.GetString("client-id"),
@@ -106,6 +134,7 @@ func resolveSettings(v *viper.Viper, dir string) (Settings, error) {
 		CAFile:        v.GetString("ca-file"),
 		Output:        v.GetString("output"),
 		ConfigDir:     dir,
+		sources:       v.sources,
 	}
 	if s.Tenant == "" {
 		s.Tenant = "organizations"
@@ -129,8 +158,8 @@ func resolveSettings(v *viper.Viper, dir string) (Settings, error) {
 	}
 	s.GraphURL = strings.TrimRight(s.GraphURL, "/")
 	s.AuthorityHost = strings.TrimRight(s.AuthorityHost, "/")
-	for name, raw := range map[string]string{"PROVCTL_GRAPH_URL": s.GraphURL, "PROVCTL_AUTHORITY_HOST": s.AuthorityHost} {
-		if err := checkHTTPS(name, raw); err != nil {
+	for key, raw := range map[string]string{"graph-url": s.GraphURL, "authority-host": s.AuthorityHost} {
+		if err := checkHTTPS(s.Source(key), raw); err != nil {
 			return s, usageErr(err)
 		}
 	}
@@ -139,14 +168,16 @@ func resolveSettings(v *viper.Viper, dir string) (Settings, error) {
 		s.APIVersion = "beta"
 	case "beta", "v1.0":
 	default:
-		return s, usageErr(fmt.Errorf("invalid --api-version %q: use beta or v1.0", s.APIVersion))
+		return s, usageErr(fmt.Errorf("invalid %s %q: use beta or v1.0", s.Source("api-version"), s.APIVersion))
 	}
 	if err := checkTenant(s.Tenant); err != nil {
-		return s, usageErr(err)
+		return s, usageErr(fmt.Errorf("%s: %w", s.Source("tenant"), err))
 	}
 	return s, nil
 }
 
+// checkHTTPS validates a root URL; name is where it came from, so the
+// message names what to fix.
 func checkHTTPS(name, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -157,6 +188,12 @@ func checkHTTPS(name, raw string) error {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
 		return fmt.Errorf("%s %q must be a root URL such as https://graph.microsoft.com", name, raw)
+	}
+	// url.Parse takes any digits as a port; a dial would fail on each try.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%s %q has an invalid port (use 1-65535)", name, raw)
+		}
 	}
 	return nil
 }

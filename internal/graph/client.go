@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"time"
@@ -46,14 +47,21 @@ type Request struct {
 
 // Response is a successful Graph answer.
 type Response struct {
-	StatusCode      int
-	Header          http.Header
+	StatusCode int
+	Header     http.Header
+	// Body is the answer as received, except that bytes that are not valid
+	// UTF-8 are each replaced by U+FFFD (see validUTF8), so every
+	// json.RawMessage kept from it can be printed as valid JSON.
 	Body            []byte
 	RequestID       string
 	ClientRequestID string
+	// Method and URLPath name the request in errors ("GET /beta/…").
+	Method  string
+	URLPath string
 }
 
-// Get fetches path and decodes the JSON answer into out (which may be nil).
+// Get fetches path and decodes the JSON object it answers into out (which
+// may be nil); see DecodeObject.
 func (c *Client) Get(ctx context.Context, path string, query url.Values, out any) error {
 	resp, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: path, Query: query})
 	if err != nil {
@@ -62,8 +70,8 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, out any
 	return decodeInto(resp, out)
 }
 
-// Post sends body as JSON to path and decodes a JSON answer into out (which
-// may be nil, e.g. for 204 No Content).
+// Post sends body as JSON to path and decodes the JSON object it answers
+// into out (which may be nil; a 204 No Content leaves out untouched).
 func (c *Client) Post(ctx context.Context, path string, body, out any) error {
 	resp, err := c.Do(ctx, &Request{Method: http.MethodPost, Path: path, Body: body})
 	if err != nil {
@@ -73,23 +81,13 @@ func (c *Client) Post(ctx context.Context, path string, body, out any) error {
 }
 
 // DoJSON sends req (e.g. a GET with extra headers in req.Header) and
-// decodes the JSON answer into out (which may be nil).
+// decodes the JSON object it answers into out (which may be nil).
 func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
 	resp, err := c.Do(ctx, req)
 	if err != nil {
 		return err
 	}
 	return decodeInto(resp, out)
-}
-
-func decodeInto(resp *Response, out any) error {
-	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return &DecodeError{RequestID: resp.RequestID, Err: err}
-	}
-	return nil
 }
 
 // tokenFailure marks an error of the TokenSource, so Do can tell it from
@@ -113,17 +111,6 @@ type TokenRefusedError struct {
 func (e *TokenRefusedError) Error() string   { return e.Graph.Error() }
 func (e *TokenRefusedError) Unwrap() []error { return []error{e.Graph, e.Refresh} }
 
-// DecodeError reports a 2xx answer whose body was not the JSON we expected.
-type DecodeError struct {
-	RequestID string
-	Err       error
-}
-
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("unexpected response from Graph (request-id %s): %v", orNone(e.RequestID), e.Err)
-}
-func (e *DecodeError) Unwrap() error { return e.Err }
-
 // Do sends the request with retries and returns the 2xx response, or an
 // *Error for a Graph error answer, or the transport/context error.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
@@ -146,7 +133,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	var refused *Error // the 401 that asked for a fresh token
 	for attempt := 1; ; attempt++ {
 		refreshing := forceRefresh
-		resp, err := c.send(ctx, req.Method, target, req.Header, body, attempt, forceRefresh)
+		resp, sent, err := c.send(ctx, req.Method, target, req.Header, body, attempt, forceRefresh)
 		forceRefresh = false
 		if err == nil {
 			return resp, nil
@@ -169,9 +156,13 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			attempt--
 			continue
 		}
-		wait, retry := policy.next(attempt, err, max(time.Since(start), waited))
+		elapsed := max(time.Since(start), waited)
+		wait, retry := policy.next(attempt, err, elapsed)
 		if !retry || !safeToRepeat(req.Method, err) {
-			return nil, err
+			if !retry && policy.pastBudget(attempt, err, elapsed) {
+				gerr.RetryBudget = policy.MaxTotal // say how long Graph asked to wait
+			}
+			return nil, maybeApplied(req.Method, target, sent, err)
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, err
@@ -220,14 +211,18 @@ func encodeQuery(q url.Values) string {
 	return strings.ReplaceAll(q.Encode(), "%24", "$")
 }
 
-func (c *Client) send(ctx context.Context, method, target string, hdr http.Header, body []byte, attempt int, refresh bool) (*Response, error) {
+// send makes one attempt. sent reports whether the request may have reached
+// the server (it was written, or the transport does not say), which decides
+// whether a failed POST may have been applied.
+func (c *Client) send(ctx context.Context, method, target string, hdr http.Header, body []byte, attempt int, refresh bool) (resp *Response, sent bool, err error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, method, target, rd)
+	progress := &sendProgress{}
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, progress.trace()), method, target, rd)
 	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
+		return nil, false, fmt.Errorf("build request: %w", err)
 	}
 	for k, v := range hdr {
 		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), v...)
@@ -242,10 +237,16 @@ func (c *Client) send(ctx context.Context, method, target string, hdr http.Heade
 	if body != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
+	var tok string
 	if c.Tokens != nil {
-		tok, err := c.Tokens.Token(ctx, refresh)
+		tok, err = c.Tokens.Token(ctx, refresh)
 		if err != nil {
-			return nil, &tokenFailure{Err: err}
+			return nil, false, &tokenFailure{Err: err}
+		}
+		if !headerSafe(tok) {
+			// net/http would refuse it too, as a network error we would
+			// retry for seconds; no retry can fix it.
+			return nil, false, &LocalError{Kind: LocalToken, Err: errTokenNotHeaderSafe}
 		}
 		hreq.Header.Set("Authorization", "Bearer "+tok)
 	}
@@ -256,7 +257,10 @@ func (c *Client) send(ctx context.Context, method, target string, hdr http.Heade
 	hresp, err := httpc.Do(hreq)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, progress.sent(), ctx.Err()
+		}
+		if lerr := localAddressError(method, target, err); lerr != nil {
+			return nil, false, lerr
 		}
 		// *url.Error repeats the full URL, query included; NetworkError
 		// names the redacted URL itself.
@@ -264,34 +268,44 @@ func (c *Client) send(ctx context.Context, method, target string, hdr http.Heade
 		if errors.As(err, &uerr) && uerr.Err != nil {
 			err = uerr.Err
 		}
-		return nil, &NetworkError{Method: method, URL: redactURL(target), Err: err}
+		return nil, progress.sent(), &NetworkError{Method: method, URL: redactURL(target), Err: err}
 	}
 	defer hresp.Body.Close()
 	limit := c.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
+	ok := hresp.StatusCode >= 200 && hresp.StatusCode < 300
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, true, ctx.Err()
 		}
-		return nil, &NetworkError{Method: method, URL: redactURL(target), Err: err}
+		if ok {
+			return nil, true, &NetworkError{Method: method, URL: redactURL(target), Err: fmt.Errorf("reading the answer (HTTP %d): %w", hresp.StatusCode, err)}
+		}
+		// An error status says what happened even when its body was cut
+		// off (a cut 429 is still "not processed, retry").
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, redactURL(target), limit)
+		return nil, true, fmt.Errorf("%s %s: response larger than %d bytes", method, redactURL(target), limit)
 	}
-	resp := &Response{
+	resp = &Response{
 		StatusCode:      hresp.StatusCode,
 		Header:          hresp.Header,
-		Body:            data,
+		Body:            validUTF8(data),
 		RequestID:       hresp.Header.Get("request-id"),
 		ClientRequestID: crid,
+		Method:          method,
+		URLPath:         urlPath(target),
 	}
-	if hresp.StatusCode >= 200 && hresp.StatusCode < 300 {
-		return resp, nil
+	if ok {
+		return resp, true, nil
 	}
-	return nil, newError(resp)
+	gerr := newError(resp)
+	// Graph echoes tokens in messages ("Received: Bearer eyJ…").
+	gerr.Message = RedactCredentials(gerr.Message, tok)
+	return nil, true, gerr
 }
 
 func (c *Client) userAgent() string {
@@ -308,7 +322,8 @@ type NetworkError struct {
 }
 
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err)
+	// The text of Err may quote what a server sent (a malformed status line).
+	return fmt.Sprintf("%s %s: %s", e.Method, e.URL, RedactCredentials(e.Err.Error()))
 }
 func (e *NetworkError) Unwrap() error { return e.Err }
 
@@ -320,6 +335,15 @@ func redactURL(raw string) string {
 	}
 	u.RawQuery, u.ForceQuery = "", false
 	return u.Redacted()
+}
+
+// urlPath is the escaped path of a URL, for naming a request in errors.
+func urlPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.EscapedPath()
 }
 
 func newGUID() string {

@@ -19,15 +19,21 @@ type Error struct {
 	Date            string        // as Graph sent it (innerError.date has no time zone)
 	RetryAfter      time.Duration // parsed Retry-After, 0 when absent
 	HasRetryAfter   bool
+	// RetryBudget is set when provctl gave up because Graph's Retry-After
+	// passed its retry budget (RetryPolicy.MaxTotal), so the message can
+	// say how long Graph asked to wait.
+	RetryBudget time.Duration
 }
 
+// Error is Graph's message (credentials masked, clipped to MaxMessageRunes)
+// with the code, status and ids that let Microsoft support find the call.
 func (e *Error) Error() string {
 	var b strings.Builder
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.StatusCode)
 	}
-	b.WriteString(msg)
+	b.WriteString(shownMessage(msg))
 	b.WriteString(" (")
 	if e.Code != "" {
 		b.WriteString(e.Code)
@@ -47,6 +53,9 @@ func (e *Error) Error() string {
 		b.WriteString(e.Date)
 	}
 	b.WriteString(")")
+	if e.RetryBudget > 0 {
+		fmt.Fprintf(&b, "; Graph asked to wait %s before trying again, longer than provctl waits (%s in all): try again later", e.RetryAfter, e.RetryBudget)
+	}
 	return b.String()
 }
 

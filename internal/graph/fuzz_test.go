@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -318,4 +319,104 @@ func FuzzRedactChallenge(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzValidUTF8: the answer body is valid UTF-8, unchanged when it already
+// was, and decodes to the same strings as the bytes Graph sent (each bad
+// byte is one U+FFFD on both sides).
+func FuzzValidUTF8(f *testing.F) {
+	for _, s := range []string{`{"a":"ok"}`, "{\"a\":\"\xff\xfe\"}", "\xe2\x82", "\xed\xa0\x80", `"\ud800"`, "", "€\xc0\xaf"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out := validUTF8(b)
+		if !utf8.Valid(out) {
+			t.Fatalf("invalid UTF-8 out of %q: %q", b, out)
+		}
+		if utf8.Valid(b) && !bytes.Equal(out, b) {
+			t.Fatalf("valid input changed: %q -> %q", b, out)
+		}
+		var in, got any
+		if json.Unmarshal(b, &in) == nil {
+			if err := json.Unmarshal(out, &got); err != nil || !reflect.DeepEqual(in, got) {
+				t.Fatalf("decodes differently: %#v vs %#v (%v)", in, got, err)
+			}
+		}
+	})
+}
+
+// FuzzDecodeObject: any answer body either decodes (and then it was a JSON
+// object) or is a DecodeError naming the request; never a panic.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{`{}`, `null`, ``, `[]`, `"x"`, `{"id":`, ` {"id":"a"} `, "\xff", `{"status":null}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		resp := &Response{Body: b, Method: http.MethodGet, URLPath: "/beta/x"}
+		var res ApplyResource
+		err := DecodeObject(resp, &res)
+		if err == nil {
+			if trimmed := bytes.TrimSpace(b); len(trimmed) == 0 || trimmed[0] != '{' {
+				t.Fatalf("accepted a non-object %q", b)
+			}
+			return
+		}
+		var derr *DecodeError
+		if !errors.As(err, &derr) || !strings.Contains(err.Error(), "GET /beta/x") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+// FuzzRedactCredentials: whatever a message holds, a known secret, a JWT
+// or the credential after "Bearer " never shows, and the result is stable.
+func FuzzRedactCredentials(f *testing.F) {
+	f.Add("Access token validation failure. Received: Bearer ", "opaque-SECRET-0042")
+	f.Add("x eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.sig y", "client-secret-value")
+	f.Add("refresh_token=", "M.C105_BAY.secret")
+	f.Fuzz(func(t *testing.T, msg, secret string) {
+		got := RedactCredentials(msg+" Bearer "+secret+" "+secret, secret)
+		if jwtLike.MatchString(got) {
+			t.Fatalf("JWT shows: %q", got)
+		}
+		if len(secret) >= minKnownSecret && !strings.Contains("[redacted] [redacted-jwt]", secret) && strings.Contains(got, secret) {
+			t.Fatalf("secret %q shows: %q", secret, got)
+		}
+		if again := RedactCredentials(got); again != got {
+			t.Fatalf("not stable: %q -> %q", got, again)
+		}
+	})
+}
+
+// FuzzTraceEchoMask: a secret posted in a form or JSON body never shows in
+// an echo of it, raw, form-encoded or JSON-escaped.
+func FuzzTraceEchoMask(f *testing.F) {
+	f.Add("client_secret", "Qx8Q~opaque/secret+0004", "error_description: ")
+	f.Add("refresh_token", "0.AXoA-opaque\"refresh", "")
+	f.Add("device_code", "DAQABAAEAAA<device>&", "<p>")
+	f.Fuzz(func(t *testing.T, key, secret, prefix string) {
+		// A JSON body cannot carry invalid UTF-8: the secret it posts is
+		// then another string.
+		if !sensitiveKeys[normalizeKey(key)] || len(secret) < minKnownSecret || !utf8.ValidString(secret) || strings.Contains("[redacted]", secret) {
+			return
+		}
+		req, _ := http.NewRequest(http.MethodPost, "https://login.example/t", nil)
+		for _, body := range []string{url.Values{key: {secret}}.Encode(), mustJSON(map[string]string{key: secret})} {
+			s := collectSecrets(req, []byte(body))
+			js := mustJSON(secret)
+			for _, echo := range []string{secret, url.QueryEscape(secret), js[1 : len(js)-1]} {
+				if got := s.mask(prefix + echo + prefix); strings.Contains(got, secret) && !strings.Contains(prefix, secret) {
+					t.Fatalf("body %q: %q still shows in %q", body, secret, got)
+				}
+			}
+		}
+	})
+}
+
+func mustJSON(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -2,15 +2,16 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
-// MaxPages bounds how many @odata.nextLink pages one listing follows.
-const MaxPages = 1000
+// MaxPages bounds how many @odata.nextLink pages one listing follows. Every
+// listing provctl makes wants at most a thousand items, and Graph's pages
+// hold up to a thousand, so a hundred pages (empty ones included) is far
+// beyond any honest answer.
+const MaxPages = 100
 
 type page[T any] struct {
 	Value    []T    `json:"value"`
@@ -19,21 +20,21 @@ type page[T any] struct {
 
 // List fetches path and follows @odata.nextLink until it is absent or limit
 // items were collected (limit <= 0 means all). Headers are re-sent on every
-// page because Graph does not carry them over (e.g. ConsistencyLevel).
+// page because Graph does not carry them over (e.g. ConsistencyLevel). A
+// next link already read is an error at once: following it would read the
+// same items again, forever.
 func List[T any](ctx context.Context, c *Client, path string, query url.Values, header http.Header, limit int) ([]T, error) {
 	var all []T
 	req := &Request{Method: http.MethodGet, Path: path, Query: query, Header: header}
-	for n := 0; ; n++ {
-		if n >= MaxPages {
-			return all, fmt.Errorf("list %s: more than %d pages", path, MaxPages)
-		}
+	read := map[string]int{c.url(path, query): 1} // URL → page number
+	for n := 1; ; n++ {
 		resp, err := c.Do(ctx, req)
 		if err != nil {
 			return all, err
 		}
 		var p page[T]
-		if err := json.Unmarshal(resp.Body, &p); err != nil {
-			return all, &DecodeError{RequestID: resp.RequestID, Err: err}
+		if err := DecodeObject(resp, &p); err != nil {
+			return all, err
 		}
 		all = append(all, p.Value...)
 		if limit > 0 && len(all) >= limit {
@@ -45,8 +46,26 @@ func List[T any](ctx context.Context, c *Client, path string, query url.Values, 
 		if err := c.checkNextLink(p.NextLink); err != nil {
 			return all, err
 		}
+		if first, ok := read[p.NextLink]; ok {
+			return all, fmt.Errorf("list %s: page %d's @odata.nextLink leads back to page %d (%s): Graph is repeating itself; stopped instead of reading the same items twice (request-id %s)",
+				path, n, first, shownLink(p.NextLink), orNone(resp.RequestID))
+		}
+		if n >= MaxPages {
+			return all, fmt.Errorf("list %s: more than %d pages", path, MaxPages)
+		}
+		read[p.NextLink] = n + 1
 		req = &Request{Method: http.MethodGet, Header: header, rawURL: p.NextLink}
 	}
+}
+
+// shownLink is a next link as an error shows it: credential-like query
+// values masked, and short.
+func shownLink(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return clipRunes(redactURLForTrace(u), 300)
 }
 
 // checkNextLink refuses to send our token to an origin (scheme, host,
@@ -60,22 +79,8 @@ func (c *Client) checkNextLink(next string) error {
 	if err != nil {
 		return fmt.Errorf("invalid Graph URL: %w", err)
 	}
-	if !strings.EqualFold(nu.Scheme, bu.Scheme) || !strings.EqualFold(nu.Hostname(), bu.Hostname()) ||
-		effectivePort(nu) != effectivePort(bu) {
+	if !sameOrigin(nu, bu) {
 		return fmt.Errorf("refusing @odata.nextLink to another host: %q", nu.Host)
 	}
 	return nil
-}
-
-func effectivePort(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return "443"
-	case "http":
-		return "80"
-	}
-	return ""
 }

@@ -257,3 +257,44 @@ func TestListErrors(t *testing.T) {
 		}
 	})
 }
+
+// A next link already read is an error at once, naming the link: following
+// it would read the same entries again (50 entries, 2 unique) or forever.
+func TestListRefusesRepeatedNextLink(t *testing.T) {
+	t.Parallel()
+	for name, next := range map[string]func(base string, i int) string{
+		"page links to itself": func(base string, i int) string {
+			return base + "/v1.0/items?page=0&$skiptoken=same"
+		},
+		"pages 2 and 3 alternate": func(base string, i int) string {
+			return fmt.Sprintf("%s/v1.0/items?page=%d&$skiptoken=t%d", base, 1+i%2, 1+i%2)
+		},
+		"link back to the first request": func(base string, i int) string {
+			return base + "/v1.0/items"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newPagedServer(t, [][]string{{"a", "b"}, {"c"}, {"d"}}, next)
+			c, _ := newTestClient(srv.Server, nil)
+			got, err := List[item](context.Background(), c, "items", nil, nil, 50)
+			if err == nil || !strings.Contains(err.Error(), "@odata.nextLink") || !strings.Contains(err.Error(), srv.URL+"/v1.0/items") {
+				t.Fatalf("err = %v (%d items)", err, len(got))
+			}
+			if n := len(srv.requests()); n > 3 {
+				t.Errorf("%d requests for at most 3 distinct pages", n)
+			}
+		})
+	}
+}
+
+func TestListRefusesNullPage(t *testing.T) {
+	t.Parallel()
+	srv := newScriptServer(t, true, step{status: 200, header: map[string]string{"request-id": "r-null"}, body: `null`})
+	c, _ := newTestClient(srv.Server, nil)
+	_, err := List[item](context.Background(), c, "items", nil, nil, 0)
+	var derr *DecodeError
+	if !errors.As(err, &derr) || !strings.Contains(err.Error(), "null where a JSON object was expected") || !strings.Contains(err.Error(), "GET /v1.0/items") {
+		t.Fatalf("err = %v", err)
+	}
+}

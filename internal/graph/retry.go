@@ -70,7 +70,7 @@ func (p RetryPolicy) next(attempt int, err error, elapsed time.Duration) (time.D
 // twice: they are repeated only when Graph said it did not process them
 // (429, 503), never after a network error or a 504, where it may have.
 func safeToRepeat(method string, err error) bool {
-	if method == http.MethodGet || method == http.MethodHead {
+	if repeatable(method) {
 		return true
 	}
 	var gerr *Error
@@ -97,9 +97,11 @@ func retryable(err error) bool {
 }
 
 // permanentNetworkError reports failures that no retry can fix: an
-// untrusted or mismatched certificate, or a host name that does not exist.
+// untrusted or mismatched certificate, a host name that does not exist, or
+// a refused redirect.
 func permanentNetworkError(err error) bool {
 	var (
+		redirect *RedirectError
 		verr     *tls.CertificateVerificationError
 		unknown  x509.UnknownAuthorityError
 		hostname x509.HostnameError
@@ -107,6 +109,8 @@ func permanentNetworkError(err error) bool {
 		dnsErr   *net.DNSError
 	)
 	switch {
+	case errors.As(err, &redirect):
+		return true
 	case errors.As(err, &verr), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
 		return true
 	case errors.As(err, &dnsErr):
@@ -176,4 +180,12 @@ func parseDecimalSeconds(v string) (time.Duration, bool) {
 	}
 	d := time.Duration(secs)*time.Second + time.Duration(nanos)
 	return min(d, maxRetryAfter), true
+}
+
+// pastBudget reports whether attempt was not retried only because Graph's
+// Retry-After would have passed MaxTotal, so the error can say so.
+func (p RetryPolicy) pastBudget(attempt int, err error, elapsed time.Duration) bool {
+	var gerr *Error
+	return attempt < p.MaxAttempts && retryable(err) && errors.As(err, &gerr) && gerr.HasRetryAfter &&
+		elapsed+gerr.RetryAfter > p.MaxTotal
 }

@@ -68,21 +68,24 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			rc.Close()
 		}
 	}
+	// What this request posted as a credential is masked wherever the
+	// answer echoes it, whatever key or text it hides in.
+	secrets := collectSecrets(req, reqBody)
 	start := time.Now()
 	resp, err := base.RoundTrip(req)
 	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s\n", req.Method, redactURLForTrace(req.URL))
-	writeHeaders(&b, "> ", req.Header)
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, secrets.mask(redactURLForTrace(req.URL)))
+	writeHeaders(&b, "> ", req.Header, secrets)
 	if len(reqBody) > 0 {
-		fmt.Fprintf(&b, "> %s\n", redactBody(req.Header.Get("Content-Type"), reqBody))
+		fmt.Fprintf(&b, "> %s\n", secrets.mask(redactBody(req.Header.Get("Content-Type"), reqBody)))
 	}
 	if err != nil {
-		fmt.Fprintf(&b, "< error after %s: %v\n", time.Since(start).Round(time.Millisecond), err)
+		fmt.Fprintf(&b, "< error after %s: %s\n", time.Since(start).Round(time.Millisecond), RedactCredentials(secrets.mask(err.Error())))
 		t.write(b.String())
 		return nil, err
 	}
 	fmt.Fprintf(&b, "< %s (%s)\n", resp.Status, time.Since(start).Round(time.Millisecond))
-	writeHeaders(&b, "< ", resp.Header)
+	writeHeaders(&b, "< ", resp.Header, secrets)
 	if resp.Body != nil && resp.Body != http.NoBody {
 		// Read a bounded prefix for the trace and hand the caller that
 		// prefix followed by the untouched rest, so the trace never
@@ -95,7 +98,10 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp.Body = &prefixBody{Reader: io.MultiReader(bytes.NewReader(data), rest), Closer: orig}
 		if len(data) > 0 {
-			fmt.Fprintf(&b, "< %s\n", redactBody(resp.Header.Get("Content-Type"), data))
+			// Mask before redactBody cuts the body, so a cut cannot leave
+			// half a secret that no longer matches.
+			shown := []byte(secrets.mask(string(data)))
+			fmt.Fprintf(&b, "< %s\n", redactBody(resp.Header.Get("Content-Type"), shown))
 		}
 	}
 	t.write(b.String())
@@ -117,14 +123,14 @@ func (t *TraceTransport) write(s string) {
 	_, _ = io.WriteString(t.Out, s)
 }
 
-func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
+func writeHeaders(b *strings.Builder, prefix string, h http.Header, secrets exchangeSecrets) {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, redactHeaderValue(k, strings.Join(h[k], ", ")))
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, redactHeaderValue(k, secrets.mask(strings.Join(h[k], ", "))))
 	}
 }
 

@@ -37,15 +37,8 @@ func NewHTTPClient(caFile string, trace io.Writer) (*http.Client, error) {
 	return &http.Client{
 		Transport: rt,
 		Timeout:   2 * time.Minute,
-		// Never carry the Authorization header to another host on redirect.
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 {
-				return fmt.Errorf("stopped after 5 redirects")
-			}
-			if req.URL.Host != via[0].URL.Host {
-				req.Header.Del("Authorization")
-			}
-			return nil
-		},
+		// Same origin only: another host or plain http must not answer
+		// in Graph's or the authority's name (nor get our token).
+		CheckRedirect: checkRedirect,
 	}, nil
 }

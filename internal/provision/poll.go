@@ -137,9 +137,10 @@ func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error
 	if err != nil {
 		return nil, fmt.Errorf("poll outcome of job %s: %w", r.JobID, err)
 	}
+	// null or a non-object is an unexpected answer, never "pending".
 	var res graph.ApplyResource
-	if err := json.Unmarshal(resp.Body, &res); err != nil {
-		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
+	if err := graph.DecodeObject(resp, &res); err != nil {
+		return nil, err
 	}
 	res.Raw = resp.Body
 	return FromApply(r.ServicePrincipalID, r.JobID, &res), nil

@@ -2,7 +2,6 @@ package provision
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -128,13 +127,15 @@ func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj R
 	if err != nil {
 		return nil, fmt.Errorf("provision %s on demand: %w", subj.DisplayName, err)
 	}
+	// An unreadable answer to this POST may still mean it was applied:
+	// graph's decode errors say so.
 	var pair graph.StringKeyStringValuePair
-	if err := json.Unmarshal(resp.Body, &pair); err != nil {
-		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
+	if err := graph.DecodeObject(resp, &pair); err != nil {
+		return nil, err
 	}
 	ans, err := graph.DecodeOnDemand(pair)
 	if err != nil {
-		return nil, &graph.DecodeError{RequestID: resp.RequestID, Err: err}
+		return nil, graph.NewDecodeError(resp, err)
 	}
 	o := FromOnDemand(spID, jobID, ans, resp.Body)
 	mismatch := fillSubject(o, subj)
