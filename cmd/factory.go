@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +38,10 @@ type Factory struct {
 	settings Settings
 	err      error
 	httpc    *http.Client
+
+	// stopTimeout ends the --command-timeout deadline, if one was set.
+	stopTimeout    func()
+	commandTimeout time.Duration
 }
 
 // Settings resolves and validates the connection settings once.

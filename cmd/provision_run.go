@@ -108,8 +108,12 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	req.Note = opts.Streams.Warnf
 	outcomes, err := opts.Service.Run(ctx, req)
 	switch {
-	case len(outcomes) == 0 || errors.Is(err, context.Canceled):
-		return err // nothing, or Ctrl-C: nothing half-known on stdout
+	case errors.Is(err, context.Canceled):
+		return err // Ctrl-C: nothing half-known on stdout
+	case len(outcomes) == 0 && errors.Is(err, provision.ErrWaitTimeout):
+		return &exitError{Code: ExitPending, Err: err} // cut short before any answer
+	case len(outcomes) == 0:
+		return err
 	case errors.Is(err, provision.ErrWaitTimeout):
 		// What was read is printed; the worst state decides the exit code
 		// (pending, 5, unless something already failed).

@@ -27,9 +27,13 @@ func Execute() int {
 	f := &Factory{Streams: output.System(), Getenv: os.Getenv}
 	root := NewCmdRoot(f)
 	err := root.ExecuteContext(ctx)
+	if f.stopTimeout != nil {
+		f.stopTimeout()
+	}
 	if err == nil {
 		return ExitOK
 	}
+	err = f.commandTimedOut(err)
 	if ctx.Err() != nil {
 		return reportInterrupted(f.Streams, err)
 	}
@@ -94,7 +98,13 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 		SilenceErrors: true,
 		Version:       versionString(),
 	}
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return rejectEmptyFlags(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := rejectEmptyFlags(cmd); err != nil {
+			return err
+		}
+		f.boundCommand(cmd)
+		return nil
+	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.SetOut(f.Streams.Out)
@@ -109,6 +119,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 	pf.StringVar(&f.Cloud, "cloud", "", "cloud: global, usgov, usgovdod or china (PROVCTL_CLOUD)")
 	pf.StringVar(&f.Tenant, "tenant", "", "tenant id or domain (PROVCTL_TENANT, default organizations)")
 	pf.StringVar(&f.ConfigFile, "config", "", "config file (default <config dir>/config.yaml)")
+	pf.String("command-timeout", "", "give up on a command without --wait after this long (default 2m; PROVCTL_COMMAND_TIMEOUT)")
 	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion("table", "json", "yaml"))
 	_ = root.RegisterFlagCompletionFunc("api-version", fixedCompletion("beta", "v1.0"))
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedCompletion("global", "usgov", "usgovdod", "china"))

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -28,6 +29,8 @@ type Settings struct {
 	CAFile        string
 	ConfigDir     string
 	Output        string
+	// CommandTimeout bounds a command that has no --timeout of its own.
+	CommandTimeout time.Duration
 	// sources says where each key's value came from ("PROVCTL_GRAPH_URL",
 	// "--tenant", "graph-url in config file …"), for messages that must
 	// name the setting to fix.
@@ -53,16 +56,21 @@ type layeredConfig struct {
 	sources map[string]string
 }
 
+// defaultCommandTimeout bounds commands without a --timeout of their own:
+// a silent or dripping server must not hold a script or a CI step.
+const defaultCommandTimeout = 2 * time.Minute
+
 // settingKeys maps config keys (named like the flags) to their variables.
 var settingKeys = map[string]string{
-	"tenant":         "PROVCTL_TENANT",
-	"client-id":      "PROVCTL_CLIENT_ID",
-	"cloud":          "PROVCTL_CLOUD",
-	"graph-url":      "PROVCTL_GRAPH_URL",
-	"authority-host": "PROVCTL_AUTHORITY_HOST",
-	"api-version":    "PROVCTL_API_VERSION",
-	"ca-file":        "PROVCTL_CA_FILE",
-	"output":         "PROVCTL_OUTPUT",
+	"tenant":          "PROVCTL_TENANT",
+	"client-id":       "PROVCTL_CLIENT_ID",
+	"cloud":           "PROVCTL_CLOUD",
+	"graph-url":       "PROVCTL_GRAPH_URL",
+	"authority-host":  "PROVCTL_AUTHORITY_HOST",
+	"api-version":     "PROVCTL_API_VERSION",
+	"ca-file":         "PROVCTL_CA_FILE",
+	"output":          "PROVCTL_OUTPUT",
+	"command-timeout": "PROVCTL_COMMAND_TIMEOUT",
 }
 
 // configDir is $PROVCTL_CONFIG_DIR, else $XDG_CONFIG_HOME/provctl, else
@@ -141,6 +149,14 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 	}
 	if s.Output == "" {
 		s.Output = "table"
+	}
+	s.CommandTimeout = defaultCommandTimeout
+	if ct := v.GetString("command-timeout"); ct != "" {
+		d, err := time.ParseDuration(ct)
+		if err != nil || d <= 0 {
+			return s, usageErr(fmt.Errorf("invalid %s %q: use a positive duration such as 2m or 90s", s.Source("command-timeout"), ct))
+		}
+		s.CommandTimeout = d
 	}
 	if s.ClientID == "" {
 		s.ClientID = auth.DefaultClientID
