@@ -251,9 +251,16 @@ func (v authStatusView) View() []output.Section {
 	return []output.Section{s}
 }
 
-// durationText is a short, human duration: 45m, 2h05m, 3d.
+// durationText is a short, human duration: 30s, 4m30s, 45m, 2h05m, 3d.
+// Under a minute it counts seconds (`login --timeout 30s` must not say
+// "0m"); under ten minutes it keeps them.
 func durationText(d time.Duration) string {
+	d = d.Round(time.Second)
 	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
+	case d < 10*time.Minute && d%time.Minute != 0:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	case d < time.Hour:
 		return fmt.Sprintf("%dm", int(d.Round(time.Minute).Minutes()))
 	case d < 48*time.Hour:

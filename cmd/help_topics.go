@@ -36,6 +36,7 @@ a variable over the config file, the config file over the default):
   PROVCTL_CONFIG_DIR       config and token cache folder (default $XDG_CONFIG_HOME/provctl
                            or ~/.config/provctl)
   PROVCTL_OUTPUT           default output format: table, json or yaml
+  PROVCTL_COMMAND_TIMEOUT  give up on a command without --wait after this long (default 2m)
   NO_COLOR                 disable color; HTTPS_PROXY and NO_PROXY are honoured
 
 The config file <config dir>/config.yaml takes keys named like the flags, e.g.

@@ -146,7 +146,7 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 		return err
 	}
 	// On a timeout the last outcome is printed and the exit is 5.
-	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob})
+	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob, latestOfSubject: res.LatestOfSubject})
 	if err != nil {
 		return err
 	}

@@ -45,18 +45,21 @@ and the action in the target app.
 --sp takes an object id, appId or display name; --job a job id or template id
 (optional when the app has one job); --rule is picked from the job schema when
 left out. --user takes object ids or user principal names; --group an id or
-display name, with up to 5 --member to provision with it.
+display name, with up to 5 --member to provision with it. For cloud sync
+(AD to Entra ID), --user takes the AD distinguished name (CN=…,DC=…).
 
 Requests are paced to Graph's limit of 5 per 10 seconds. Graph answers each
 request at once; with --wait, provctl then waits for the request's own entry
 in the provisioning logs (same job, same subject, no older than the request,
 same change id) and reports that: real tenants record it minutes later. For
-a group, its own entry is shown with each --member's entry beside it. If
---timeout passes first, the outcome is pending (exit 5) and the error line
-says what Graph answered at once.
+a group, its own entry is shown with each --member's entry beside it.
+--timeout bounds the whole run, lookups and requests included; if it passes
+first, the outcome is pending (exit 5) and a warning says what Graph
+answered at once.
 
-Exit codes: 0 success or warning, 3 failure, 5 pending or timed out, 6
-skipped (the worst outcome wins when several users or members are given).`,
+Exit codes: 0 success or warning, 1 error, 2 bad input (nothing sent),
+3 failure, 4 sign-in or permission, 5 pending or timed out, 6 skipped; the
+worst outcome wins when several users or members are given.`,
 		Example: `  $ provctl provision run --sp Box --user adele@contoso.com
   $ provctl provision run --sp "Salesforce Sandbox" --user 9bb0f679-a883-4a6f-8260-35b491b8b8c8 -o json
   $ provctl provision run --sp Box --group Sales --member adele@contoso.com --wait`,
@@ -86,7 +89,7 @@ skipped (the worst outcome wins when several users or members are given).`,
 	fl.StringVar(&opts.SP, "sp", "", "service principal: object id, appId or display name (required)")
 	fl.StringVar(&opts.Job, "job", "", "synchronization job id or template id; optional when the app has one job")
 	fl.StringVar(&opts.Rule, "rule", "", "synchronization rule id (see `provctl job rules`); picked by subject type when left out")
-	fl.StringArrayVar(&opts.Users, "user", nil, "user object id or UPN (repeatable)")
+	fl.StringArrayVar(&opts.Users, "user", nil, "user object id or UPN (repeatable); for cloud sync, an AD distinguished name")
 	fl.StringVar(&opts.Group, "group", "", "group object id or display name")
 	fl.StringArrayVar(&opts.Members, "member", nil, "with --group: a member's object id or UPN (repeatable, at most 5)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)

@@ -15,8 +15,9 @@ import (
 // latestOfJob says the outcome is the job's most recent request, whoever
 // it was for (poll without --subject or --change-id).
 type outcomeView struct {
-	o           *provision.Outcome
-	latestOfJob bool
+	o               *provision.Outcome
+	latestOfJob     bool
+	latestOfSubject bool // poll --subject without --change-id
 }
 
 func (v outcomeView) View() []output.Section {
@@ -33,7 +34,11 @@ func (v outcomeView) View() []output.Section {
 		add("Reason", reasonText(r))
 		add("Recommended", r.RecommendedAction.String())
 	}
-	add("Subject", subjectText(o.Subject, v.latestOfJob))
+	subject := subjectText(o.Subject, v.latestOfJob)
+	if v.latestOfSubject && subject != "" {
+		subject += ", its most recent entry (a newer request may not be in the log yet: poll --change-id)"
+	}
+	add("Subject", subject)
 	add("Action", o.Action.String())
 	add("Service principal", o.ServicePrincipalID)
 	add("Job", o.JobID)

@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// maxLogLagMs bounds the lag (a day), so no value overflows a duration.
+const maxLogLagMs = 24 * 60 * 60 * 1000
+
 // configRequest is the body of POST /_emulator/config; absent members keep
 // their value.
 type configRequest struct {
@@ -67,8 +70,8 @@ func (c configRequest) validate() error {
 			return err
 		}
 	}
-	if c.LogLagMs != nil && *c.LogLagMs < 0 {
-		return fmt.Errorf("logLagMs %d is negative", *c.LogLagMs)
+	if c.LogLagMs != nil && (*c.LogLagMs < 0 || *c.LogLagMs > maxLogLagMs) {
+		return fmt.Errorf("logLagMs %d is out of range: use 0 to %d (a day)", *c.LogLagMs, maxLogLagMs)
 	}
 	if c.LogShape != nil && *c.LogShape != logShapeCurrent && *c.LogShape != logShapeOld {
 		return fmt.Errorf("logShape %q: use %q or %q", *c.LogShape, logShapeCurrent, logShapeOld)

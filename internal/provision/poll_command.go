@@ -41,6 +41,9 @@ type PollResult struct {
 	// LatestOfJob says the outcome is the job's most recent request,
 	// whoever it was for: neither a subject nor a change id was given.
 	LatestOfJob bool
+	// LatestOfSubject says it is the subject's most recent entry, which
+	// may be an earlier request's while a new one's is not published yet.
+	LatestOfSubject bool
 }
 
 // PollOutcome resolves the names once and reads the outcome, waiting for a
@@ -79,7 +82,7 @@ func (s *Service) pollOutcome(ctx context.Context, c PollCommand) (*PollResult, 
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	res := &PollResult{LatestOfJob: subjectID == "" && c.ChangeID == ""}
+	res := &PollResult{LatestOfJob: subjectID == "" && c.ChangeID == "", LatestOfSubject: subjectID != "" && c.ChangeID == ""}
 	poll := func(ctx context.Context) (*Outcome, error) { return s.Poll(ctx, req) }
 	if !c.Wait {
 		res.Outcome, err = poll(ctx)

@@ -81,15 +81,6 @@ type Submission struct {
 	SubjectMismatch bool
 }
 
-// ProvisionOnDemand provisions one subject now and returns its Outcome.
-func (s *Service) ProvisionOnDemand(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Outcome, error) {
-	sub, err := s.Submit(ctx, spID, jobID, ruleID, subj, pace)
-	if err != nil {
-		return nil, err
-	}
-	return sub.Answer, nil
-}
-
 // Submit sends one provisionOnDemand request and keeps, beside the answer,
 // the time Graph received it, so its log entry can be told from older ones.
 func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Submission, error) {

@@ -42,11 +42,12 @@ func TestProvisionOnDemandBody(t *testing.T) {
 	svc, _ := newFakeGraph(t, map[string]fakeAnswer{
 		"POST servicePrincipals/sp/synchronization/jobs/J/provisionOnDemand": {200, `{"key":"{\"result\":\"Success\",\"details\":{}}","value":"{}"}`},
 	})
-	o, err := svc.ProvisionOnDemand(context.Background(), "sp", "J", "33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8#V2",
+	sub, err := svc.Submit(context.Background(), "sp", "J", "33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8#V2",
 		RunSubject{ID: "g1", DisplayName: "Sales", Type: "Group", MemberIDs: []string{"u1", "u2"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	o := sub.Answer
 	if o.State != StateSuccess || o.Subject.ID != "g1" || o.Subject.DisplayName != "Sales" || len(o.Steps) != 0 {
 		t.Fatalf("outcome = %+v", o)
 	}
@@ -54,7 +55,7 @@ func TestProvisionOnDemandBody(t *testing.T) {
 		t.Fatalf("raw = %s", o.Raw)
 	}
 	for _, bad := range []RunSubject{{ID: "x\x1b[2J", Type: "User"}, {ID: "", Type: "User"}, {ID: "g", Type: "Group", MemberIDs: []string{"m\n"}}} {
-		if _, err := svc.ProvisionOnDemand(context.Background(), "sp", "J", "r", bad, nil); err == nil || !strings.Contains(err.Error(), "invalid") {
+		if _, err := svc.Submit(context.Background(), "sp", "J", "r", bad, nil); err == nil || !strings.Contains(err.Error(), "invalid") {
 			t.Fatalf("a bad subject id %q must be refused: %v", bad.ID, err)
 		}
 	}
