@@ -54,13 +54,7 @@ func (s *Service) PollOutcome(ctx context.Context, c PollCommand) (*PollResult, 
 		return nil, err
 	}
 	if c.Wait {
-		runCtx, cancel := context.WithTimeout(ctx, timeoutOrDefault(c.Timeout))
-		defer cancel()
-		res, err := s.pollOutcome(runCtx, c)
-		if err != nil && ctx.Err() == nil && runCtx.Err() != nil && !errors.Is(err, ErrWaitTimeout) {
-			err = &RunTimeout{Err: err}
-		}
-		return res, err
+		return withDeadline(ctx, c.Timeout, func(ctx context.Context) (*PollResult, error) { return s.pollOutcome(ctx, c) })
 	}
 	return s.pollOutcome(ctx, c)
 }

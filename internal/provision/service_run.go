@@ -20,15 +20,20 @@ func (s *Service) Run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 	if !r.Wait {
 		return s.run(ctx, r)
 	}
-	// --timeout bounds the whole run: lookups, POSTs and waits alike, so a
-	// server that never answers cannot hold a CI step past it.
-	runCtx, cancel := context.WithTimeout(ctx, timeoutOrDefault(r.Timeout))
+	return withDeadline(ctx, r.Timeout, func(ctx context.Context) ([]*Outcome, error) { return s.run(ctx, r) })
+}
+
+// withDeadline runs f under --timeout: lookups, POSTs and waits alike, so a
+// server that never answers cannot hold a CI step past it. An error from
+// being cut short becomes a *RunTimeout.
+func withDeadline[T any](ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, error) {
+	runCtx, cancel := context.WithTimeout(ctx, timeoutOrDefault(timeout))
 	defer cancel()
-	outcomes, err := s.run(runCtx, r)
+	v, err := f(runCtx)
 	if err != nil && ctx.Err() == nil && runCtx.Err() != nil && !errors.Is(err, ErrWaitTimeout) {
 		err = &RunTimeout{Err: err}
 	}
-	return outcomes, err
+	return v, err
 }
 
 // RunTimeout means --timeout passed before a request was answered; Err is
