@@ -16,7 +16,7 @@ const exitCodesHelp = `provctl's exit codes mean one thing each, so scripts can 
   4    authentication/authorization: not signed in, token refused, consent or role missing
   5    pending: no final outcome yet (without --wait), or --timeout passed while waiting
   6    skipped: the final outcome is skipped (nothing changed in the target; the reason is printed)
-  130  interrupted (Ctrl-C); caches and files are left consistent`
+  130  interrupted (Ctrl-C, SIGTERM or SIGHUP); caches and files are left consistent`
 
 const environmentHelp = `provctl reads these environment variables (a flag wins over a variable,
 a variable over the config file, the config file over the default):
