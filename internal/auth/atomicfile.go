@@ -2,38 +2,17 @@ package auth
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
-
-// ensureConfigDir creates dir with mode 0700. An existing directory that
-// other users can enter is only warned about: it may be one the user chose
-// on purpose, and the files in it are 0600 anyway.
-func ensureConfigDir(cfg Config) error {
-	if cfg.ConfigDir == "" {
-		return &Error{Err: fmt.Errorf("no config directory to keep the sign-in in: set PROVCTL_CONFIG_DIR")}
-	}
-	if err := os.MkdirAll(cfg.ConfigDir, 0o700); err != nil {
-		return fmt.Errorf("creating config directory: %w", err)
-	}
-	st, err := os.Stat(cfg.ConfigDir)
-	if err != nil {
-		return fmt.Errorf("config directory: %w", err)
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		cfg.warn(fmt.Sprintf("config directory %s is accessible by other users (mode %04o); run `chmod 700 %s`", cfg.ConfigDir, st.Mode().Perm(), cfg.ConfigDir))
-	}
-	return nil
-}
 
 // writeFileAtomic replaces path with data, mode 0600: a temp file in the
 // same directory is written, fsynced and renamed over path, so a reader (or
 // a crash) sees either the old or the new content, never a torn file.
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // CreateTemp uses 0600
+	f, err := os.CreateTemp(dir, tempPrefix(filepath.Base(path))) // CreateTemp uses 0600
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,8 @@ type Config struct {
 	HTTPClient    *http.Client
 	Env           func(string) string // os.Getenv in production; nil = empty environment
 	Warn          func(msg string)    // optional: non-fatal problems (cache, permissions) for stderr; msg has no "warning:" prefix
+
+	files *fileHooks // tests only: failing cache writes (tests run as root)
 }
 
 // DefaultClientID is the public "Microsoft Graph Command Line Tools" app.

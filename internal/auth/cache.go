@@ -10,10 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
-	"github.com/gofrs/flock"
 )
 
 // File names inside Config.ConfigDir.
@@ -21,10 +19,6 @@ const (
 	cacheFileName   = "msal_token_cache.json"
 	accountFileName = "account.json"
 )
-
-// lockTimeout bounds the wait for another provctl process holding the cache
-// lock, so a stuck process cannot hang a CI job.
-var lockTimeout = 10 * time.Second
 
 // fileCache is MSAL's persistent token cache: one JSON file (MSAL's
 // cross-language format), 0600, replaced atomically, guarded by a lock file
@@ -39,28 +33,55 @@ type fileCache struct {
 	warn func(string)
 	evictor
 
-	mu      sync.Mutex
-	problem error // why the file on disk could not be used; nil when fine
-	warned  bool
+	hooks *fileHooks // nil outside tests
+
+	mu         sync.Mutex
+	problem    error // why the file on disk could not be used; nil when fine
+	warned     bool
+	unsaved    []byte // this process's newer cache that could not be written
+	saveErr    error  // why it could not; nil once a write succeeds
+	saveWarned bool
 }
 
 var _ cache.ExportReplace = (*fileCache)(nil)
 
+// fileHooks replace the cache's file writes in tests, which run as root:
+// no permission bits make a write fail there.
+type fileHooks struct {
+	write func(path string, data []byte) error // nil = writeFileAtomic
+	probe func(dir string) error               // nil = probeWritable
+}
+
 func newFileCache(cfg Config) *fileCache {
-	return &fileCache{path: filepath.Join(cfg.ConfigDir, cacheFileName), warn: cfg.warn}
+	return &fileCache{path: filepath.Join(cfg.ConfigDir, cacheFileName), warn: cfg.warn, hooks: cfg.files}
 }
 
 // Replace loads the file into MSAL. A missing file is an empty cache. An
-// unreadable or corrupted one is treated as empty too (so `provctl login`
-// can overwrite it) and remembered in problem, which silent sign-in turns
-// into a clear error instead of a crash.
+// unreadable, empty or corrupted one is treated as empty too (so `provctl
+// login` can overwrite it) and remembered in problem, which silent sign-in
+// turns into a clear error instead of a crash. Tokens this process could
+// not save win over the older file.
 func (c *fileCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
-	data, err := c.read(ctx)
-	var lockErr *lockError
-	if errors.As(err, &lockErr) || ctx.Err() != nil {
-		return err
+	if data := c.pending(); data != nil {
+		return u.Unmarshal(c.filter(data))
 	}
-	if err == nil && len(bytes.TrimSpace(data)) > 0 && !isJSONObject(data) {
+	data, found, err := c.read(ctx)
+	var lockErr *lockError
+	switch {
+	case errors.As(err, &lockErr):
+		return err
+	case ctx.Err() != nil:
+		// Even after a good read: returning nil unread would leave MSAL an
+		// empty cache, and an interrupt would read as "sign-in expired".
+		return ctx.Err()
+	}
+	switch {
+	case err != nil:
+	case found && len(bytes.TrimSpace(data)) == 0:
+		// Never written by provctl (every write is a whole document): an
+		// interrupted copy or a truncation, not a signed-out cache.
+		err = errEmpty
+	case found && !isJSONObject(data):
 		err = errNotJSON
 	}
 	if err == nil {
@@ -75,12 +96,25 @@ func (c *fileCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Re
 }
 
 // Export writes MSAL's cache to the file, unless the file already holds
-// exactly that.
+// exactly that. A write that fails keeps the data for this process and
+// warns instead of failing: by now the authority may have rotated the
+// refresh token, and the answer in hand is the only usable one.
 func (c *fileCache) Export(ctx context.Context, m cache.Marshaler, _ cache.ExportHints) error {
 	data, err := m.Marshal()
 	if err != nil {
 		return fmt.Errorf("encoding the token cache: %w", err)
 	}
+	if err := c.save(ctx, data); err != nil {
+		c.keepUnsaved(data, err)
+		return nil
+	}
+	c.setSaved()
+	c.setProblem(nil)
+	return nil
+}
+
+// save writes data to the file under the exclusive lock.
+func (c *fileCache) save(ctx context.Context, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
 		return fmt.Errorf("creating config directory: %w", err)
 	}
@@ -92,10 +126,9 @@ func (c *fileCache) Export(ctx context.Context, m cache.Marshaler, _ cache.Expor
 	if old, err := os.ReadFile(c.path); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
-	if err := writeFileAtomic(c.path, data); err != nil {
+	if err := c.writeFile(c.path, data); err != nil {
 		return fmt.Errorf("writing the token cache %s: %w", c.path, err)
 	}
-	c.setProblem(nil)
 	return nil
 }
 
@@ -109,17 +142,26 @@ func (c *fileCache) clear(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	if err := writeFileAtomic(c.path, []byte("{}")); err != nil {
+	if err := c.writeFile(c.path, []byte("{}")); err != nil {
 		return fmt.Errorf("clearing the token cache %s: %w", c.path, err)
 	}
+	c.setSaved()
 	c.setProblem(nil)
 	return nil
 }
 
-// read returns the file's content under a shared lock; nil when missing.
-func (c *fileCache) read(ctx context.Context) ([]byte, error) {
+func (c *fileCache) writeFile(path string, data []byte) error {
+	if c.hooks != nil && c.hooks.write != nil {
+		return c.hooks.write(path, data)
+	}
+	return writeFileAtomic(path, data)
+}
+
+// read returns the file's content under a shared lock; found is false when
+// there is no file.
+func (c *fileCache) read(ctx context.Context) (data []byte, found bool, err error) {
 	if _, err := os.Lstat(c.path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // nothing to lock for: don't create the directory on a read
+		return nil, false, nil // nothing to lock for: don't create the directory on a read
 	}
 	unlock, err := c.lock(ctx, false)
 	var lockErr *lockError
@@ -127,61 +169,17 @@ func (c *fileCache) read(ctx context.Context) ([]byte, error) {
 	case err == nil:
 		defer unlock()
 	case errors.As(err, &lockErr) || ctx.Err() != nil:
-		return nil, err
+		return nil, false, err
 	default:
 		// The lock file cannot be created (read-only directory with a
 		// pre-seeded cache): reading without it is still safe, because
 		// writers replace the file atomically.
 	}
-	data, err := os.ReadFile(c.path)
+	data, err = os.ReadFile(c.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, false, nil
 	}
-	return data, err
-}
-
-// lockError means another process held the cache lock for too long.
-type lockError struct{ path string }
-
-func (e *lockError) Error() string {
-	return fmt.Sprintf("the token cache is locked by another provctl process (waited %s for %s)", lockTimeout, e.path)
-}
-
-// lock takes the cache lock file (exclusive for writes), waiting at most
-// lockTimeout. A new flock per call: MSAL may call Replace concurrently
-// from several goroutines, and a Flock value is not safe for that.
-func (c *fileCache) lock(ctx context.Context, exclusive bool) (func(), error) {
-	return lockFile(ctx, c.path, ".lock", exclusive)
-}
-
-// redeemLock serializes silent token acquisition across processes. The
-// cache lock is held per file operation only, so without this ten parallel
-// processes with a refused token would all redeem the same refresh token;
-// Entra may rotate it, failing all but the first. Under this lock the
-// later ones find the first one's new token in the file instead.
-func (c *fileCache) redeemLock(ctx context.Context) (func(), error) {
-	return lockFile(ctx, c.path, ".redeem.lock", true)
-}
-
-func lockFile(ctx context.Context, path, suffix string, exclusive bool) (func(), error) {
-	fl := flock.New(path+suffix, flock.SetPermissions(0o600))
-	lctx, cancel := context.WithTimeout(ctx, lockTimeout)
-	defer cancel()
-	try := fl.TryRLockContext
-	if exclusive {
-		try = fl.TryLockContext
-	}
-	ok, err := try(lctx, 10*time.Millisecond)
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	if !ok || err != nil {
-		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("locking the token cache: %w", err)
-		}
-		return nil, &lockError{path: path + suffix}
-	}
-	return func() { _ = fl.Unlock() }, nil
+	return data, true, err
 }
 
 // setProblem records whether the file was usable, warning once per
@@ -209,6 +207,7 @@ func (c *fileCache) unreadable() error {
 
 // Reasons a file's content is unusable.
 var (
+	errEmpty    = errors.New("empty")
 	errNotJSON  = errors.New("not valid JSON")
 	errNotCache = errors.New("not an MSAL token cache")
 )
@@ -221,7 +220,7 @@ func describeFileError(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return "permission denied"
-	case errors.Is(err, errNotJSON), errors.Is(err, errNotCache):
+	case errors.Is(err, errEmpty), errors.Is(err, errNotJSON), errors.Is(err, errNotCache):
 		return err.Error()
 	case errors.As(err, &syn), errors.As(err, &typ):
 		return errNotJSON.Error()
@@ -237,32 +236,4 @@ func describeFileError(err error) string {
 func isJSONObject(data []byte) bool {
 	var v map[string]json.RawMessage
 	return json.Unmarshal(data, &v) == nil
-}
-
-// memCache keeps an app-only client's tokens in memory only: app tokens are
-// cheap to get again from the credential in the environment, so they are
-// never written to disk. It exists (instead of MSAL's built-in cache) so a
-// forced refresh can evict the refused token.
-type memCache struct {
-	evictor
-	mu   sync.Mutex
-	data []byte
-}
-
-func (c *memCache) Replace(_ context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
-	c.mu.Lock()
-	data := c.data
-	c.mu.Unlock()
-	return u.Unmarshal(c.filter(data))
-}
-
-func (c *memCache) Export(_ context.Context, m cache.Marshaler, _ cache.ExportHints) error {
-	data, err := m.Marshal()
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.data = data
-	c.mu.Unlock()
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"regexp"
@@ -33,6 +34,7 @@ const (
 	kindOther    errKind = iota // not an HTTP or network failure (MSAL logic, cache)
 	kindCanceled                // the caller's context ended
 	kindLocked                  // the cache lock timed out
+	kindLocal                   // a local file (the cache) failed, not the authority
 	kindNetwork                 // no answer from the authority
 	kindRejected                // the authority said no (HTTP 4xx): an auth failure
 	kindServer                  // the authority failed (HTTP 5xx etc.): transient
@@ -74,6 +76,7 @@ func classify(ctx context.Context, err error, secrets ...string) failure {
 	var callErr msalerrors.CallErr
 	var urlErr *url.Error
 	var netErr net.Error
+	var pathErr *fs.PathError
 	switch {
 	case ctx.Err() != nil:
 		return failure{kind: kindCanceled, cause: ctx.Err(), text: ctx.Err().Error()}
@@ -89,6 +92,10 @@ func classify(ctx context.Context, err error, secrets ...string) failure {
 			kind = kindRejected
 		}
 		return failure{kind: kind, oauth: o, text: scrub(o.summary(), secrets)}
+	case errors.As(err, &pathErr) && !errors.As(err, &urlErr):
+		// Checked before net.Error, which the errno inside matches: a
+		// cache write failure is not "cannot reach the authority".
+		return failure{kind: kindLocal, text: scrub(flatten(err.Error()), secrets)}
 	case errors.As(err, &urlErr), errors.As(err, &netErr):
 		text := scrub(flatten(err.Error()), secrets)
 		if strings.Contains(text, "x509:") {
@@ -199,6 +206,8 @@ func publicError(ctx context.Context, err error) error {
 	switch f.kind {
 	case kindCanceled, kindLocked:
 		return fmt.Errorf("sign-in: %w", f.cause)
+	case kindLocal:
+		return fmt.Errorf("sign-in: the token cache: %s", f.text)
 	case kindNetwork:
 		return fmt.Errorf("sign-in: cannot reach the authority: %s", f.text)
 	case kindServer:

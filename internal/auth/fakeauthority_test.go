@@ -37,6 +37,12 @@ type fakeAuthority struct {
 	tenants       map[string]bool // authority tenants seen on token calls
 	n             int
 
+	// faults and timing (fakefaults_test.go)
+	faults      []fakeFault
+	rotate      bool          // a redeemed refresh token stops working, as the emulator's do
+	answerDelay time.Duration // a successful refresh is answered this late (the token already rotated)
+	redeemed    chan struct{} // if set, told when a refresh has been redeemed and its answer is held
+
 	// app-only
 	appClientID  string
 	clientSecret string
@@ -121,12 +127,22 @@ func (fa *fakeAuthority) serve(w http.ResponseWriter, r *http.Request) {
 			"issuer":                 base + "/v2.0",
 		})
 	case r.Method == http.MethodPost && rest == "oauth2/v2.0/devicecode":
+		if fa.injectFault(w, "devicecode") {
+			return
+		}
 		fa.deviceCode(w, r)
 	case r.Method == http.MethodPost && rest == "oauth2/v2.0/token":
+		_ = r.ParseForm()
+		if fa.injectFault(w, r.PostForm.Get("grant_type")) {
+			return
+		}
 		fa.mu.Lock()
 		fa.tenants[tenant] = true
 		fa.mu.Unlock()
-		fa.token(w, r, base+"/oauth2/v2.0/token")
+		rec := httptest.NewRecorder()
+		fa.token(rec, r, base+"/oauth2/v2.0/token")
+		fa.holdAnswer(r, rec.Code)
+		copyRecorded(w, rec)
 	default:
 		http.NotFound(w, r)
 	}
@@ -193,6 +209,9 @@ func (fa *fakeAuthority) token(w http.ResponseWriter, r *http.Request, endpoint 
 			// Echo the token back: our errors must not repeat it.
 			oauthFail(w, 400, "invalid_grant", "AADSTS50173: The provided grant has expired due to it being revoked: "+rt+"\r\nTrace ID: x")
 			return
+		}
+		if fa.rotate {
+			delete(fa.refreshTokens, rt)
 		}
 		fa.userTokens(w, r)
 	case "client_credentials":

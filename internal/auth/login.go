@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
@@ -36,15 +35,24 @@ func Login(ctx context.Context, cfg Config, scopes []string, prompt func(DeviceC
 	}
 	clientID := firstNonEmpty(cfg.ClientID, DefaultClientID)
 	tenant := firstNonEmpty(cfg.Tenant, defaultTenant)
-	fc := newFileCache(Config{ConfigDir: cfg.ConfigDir}) // no warning: this run replaces a bad cache
+	fc := newFileCache(Config{ConfigDir: cfg.ConfigDir, files: cfg.files}) // no warning: this run replaces a bad cache
+	if err := fc.checkWritable(); err != nil {
+		// Found out now, not after the user has typed the code in.
+		return nil, fmt.Errorf("the config folder %s is not writable (%s), so a sign-in could not be saved: make it writable (`chmod 700 %s`) or set PROVCTL_CONFIG_DIR",
+			cfg.ConfigDir, describeFileError(errors.Unwrap(err)), cfg.ConfigDir)
+	}
 	pc, err := newPublicClient(cfg, clientID, tenant, fc)
 	if err != nil {
 		return nil, err
 	}
 	sent := delegatedScopes(cfg.GraphURL, scopes)
-	dc, err := pc.AcquireTokenByDeviceCode(ctx, sent)
+	var dc public.DeviceCode
+	err = retryLogin(ctx, time.Time{}, serverFailed, func() (err error) {
+		dc, err = pc.AcquireTokenByDeviceCode(ctx, sent)
+		return err
+	})
 	if err != nil {
-		return nil, loginError(ctx, err)
+		return nil, loginError(ctx, err, false)
 	}
 	if prompt != nil {
 		prompt(DeviceCode{
@@ -54,10 +62,20 @@ func Login(ctx context.Context, cfg Config, scopes []string, prompt func(DeviceC
 			ExpiresOn:       dc.Result.ExpiresOn,
 		})
 	}
-	// MSAL polls until the code's expiry or ctx, whichever comes first.
-	res, err := dc.AuthenticationResult(ctx)
+	// MSAL polls until the code's expiry or ctx, whichever comes first, and
+	// stops at the first answer other than "pending"; a transient one is
+	// polled through again with the same code.
+	var res public.AuthResult
+	err = retryLogin(ctx, dc.Result.ExpiresOn, transientFailure, func() (err error) {
+		res, err = dc.AuthenticationResult(ctx)
+		return err
+	})
 	if err != nil {
-		return nil, loginError(ctx, err)
+		return nil, loginError(ctx, err, true)
+	}
+	if serr := fc.unsavedErr(); serr != nil {
+		return nil, fmt.Errorf("signed in, but the sign-in could not be saved to %s (%s): %s, then run `provctl login` again",
+			fc.path, describeSaveError(serr), saveFix(serr, cfg.ConfigDir))
 	}
 	if res.Account.HomeAccountID == "" {
 		return nil, &Error{Err: errors.New("sign-in failed: the authority returned no ID token, so the account cannot be remembered")}
@@ -78,21 +96,27 @@ func Login(ctx context.Context, cfg Config, scopes []string, prompt func(DeviceC
 	return acct, nil
 }
 
-// loginError explains a failed device-code sign-in.
-func loginError(ctx context.Context, err error) error {
-	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+// loginError explains a failed device-code sign-in; shown tells whether
+// the user was given a code (so a timeout is theirs, not the authority's).
+func loginError(ctx context.Context, err error, shown bool) error {
+	if shown && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		// MSAL bounds polling by the code's expiry.
 		return &Error{Err: errors.New("the device code expired before sign-in was completed: run `provctl login` again")}
 	}
 	f := classify(ctx, err)
 	switch f.kind {
 	case kindCanceled:
-		if errors.Is(ctx.Err(), context.Canceled) {
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
 			return fmt.Errorf("sign-in canceled: %w", context.Canceled)
+		case !shown:
+			return errors.New("sign-in: cannot reach the authority: no device code came before the wait ended (--timeout)")
 		}
 		return &Error{Err: errors.New("sign-in timed out before the code was used: run `provctl login` again")}
 	case kindLocked:
 		return fmt.Errorf("sign-in: %w", f.cause)
+	case kindLocal:
+		return fmt.Errorf("sign-in: the token cache: %s", f.text)
 	case kindNetwork:
 		return fmt.Errorf("sign-in: cannot reach the authority: %s", f.text)
 	case kindServer:
@@ -106,51 +130,4 @@ func loginError(ctx context.Context, err error) error {
 		}
 	}
 	return &Error{Err: fmt.Errorf("sign-in failed: %s", f.text)}
-}
-
-// Logout forgets every cached account and token: each account is removed
-// through MSAL, then the cache file is replaced by an empty cache (tokens
-// of other client ids, or entries MSAL would keep, cannot survive) and
-// account.json is deleted. It works offline and is idempotent.
-func Logout(ctx context.Context, cfg Config) error {
-	cfg, err := cfg.resolve()
-	if err != nil {
-		return err
-	}
-	if cfg.ConfigDir == "" {
-		return nil
-	}
-	fc := newFileCache(Config{ConfigDir: cfg.ConfigDir}) // a corrupted cache is fine here
-	if _, err := os.Lstat(fc.path); err == nil {
-		removeAccounts(ctx, cfg, fc)
-		if err := fc.clear(ctx); err != nil {
-			return err
-		}
-	}
-	if err := removeIfExists(accountPath(cfg)); err != nil {
-		return fmt.Errorf("forgetting the account: %w", err)
-	}
-	return nil
-}
-
-// removeAccounts asks MSAL to remove each cached account; best effort,
-// since the cache is cleared afterwards anyway. Discovery is off so that
-// logout never needs the network.
-func removeAccounts(ctx context.Context, cfg Config, fc *fileCache) {
-	host := cfg.AuthorityHost
-	if _, err := authorityURL(host, defaultTenant); err != nil {
-		return
-	}
-	pc, err := public.New(firstNonEmpty(cfg.ClientID, DefaultClientID),
-		public.WithAuthority(host+"/"+defaultTenant), public.WithCache(fc), public.WithInstanceDiscovery(false))
-	if err != nil {
-		return
-	}
-	accounts, err := pc.Accounts(ctx)
-	if err != nil {
-		return
-	}
-	for _, a := range accounts {
-		_ = pc.RemoveAccount(ctx, a)
-	}
 }

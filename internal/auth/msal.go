@@ -2,6 +2,7 @@ package auth
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -34,9 +35,11 @@ func newPublicClient(cfg Config, clientID, tenant string, c cache.ExportReplace)
 		// Otherwise MSAL asks login.microsoftonline.com to vouch for the host.
 		opts = append(opts, public.WithInstanceDiscovery(false))
 	}
-	if cfg.HTTPClient != nil { // a nil *http.Client in the interface would panic
-		opts = append(opts, public.WithHTTPClient(cfg.HTTPClient))
+	base := cfg.HTTPClient
+	if base == nil {
+		base = http.DefaultClient // what MSAL would use
 	}
+	opts = append(opts, public.WithHTTPClient(gatedClient{base: base}))
 	pc, err := public.New(clientID, opts...)
 	if err != nil {
 		return public.Client{}, &Error{Err: fmt.Errorf("setting up sign-in: %s", oneLine(err.Error()))}

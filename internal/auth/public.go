@@ -63,12 +63,22 @@ func (s *publicSource) acquire(ctx context.Context, refresh bool) (public.AuthRe
 	if refresh {
 		defer s.cache.evict(s.last)()
 	}
-	res, err := s.client.AcquireTokenSilent(ctx, s.scopes, public.WithSilentAccount(s.account))
-	if err != nil {
+	// Once the refresh token is on its way, Ctrl-C or SIGTERM must not
+	// lose the rotated one: the request and the cache write finish first.
+	gctx, release := withRedeemGate(ctx, redeemGrace, s.cache.checkWritable)
+	defer release()
+	res, err := s.client.AcquireTokenSilent(gctx, s.scopes, public.WithSilentAccount(s.account))
+	var notWritable *notWritableError
+	switch {
+	case errors.As(err, &notWritable):
+		return public.AuthResult{}, notWritable
+	case err != nil:
 		if uerr := s.cache.unreadable(); uerr != nil {
 			return public.AuthResult{}, uerr
 		}
 		return public.AuthResult{}, publicError(ctx, err)
+	case ctx.Err() != nil:
+		return public.AuthResult{}, fmt.Errorf("sign-in: %w", ctx.Err()) // saved; now honour the interrupt
 	}
 	s.last = res.AccessToken
 	return res, nil
@@ -83,6 +93,9 @@ func (s *publicSource) acquire(ctx context.Context, refresh bool) (public.AuthRe
 func (s *publicSource) init(ctx context.Context) error {
 	if s.ready {
 		return nil
+	}
+	if err := checkConfigDir(s.cfg.ConfigDir); err != nil {
+		return err
 	}
 	acct, err := loadAccount(s.cfg)
 	if err != nil {
@@ -107,8 +120,8 @@ func (s *publicSource) init(ctx context.Context) error {
 	if uerr := s.cache.unreadable(); uerr != nil {
 		return uerr
 	}
-	if err != nil {
-		return publicError(ctx, err)
+	if err != nil || ctx.Err() != nil {
+		return publicError(ctx, errors.Join(err, ctx.Err()))
 	}
 	var found *public.Account
 	for i := range accounts {
