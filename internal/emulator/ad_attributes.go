@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // adIdentity holds the identifiers an AD user carries, derived from its
@@ -65,7 +67,7 @@ func windowsFileTime(t time.Time) string {
 
 // adUserAttributes is what Cloud Sync reports having read from AD for u:
 // the attributes it flows, most of them empty, as in Microsoft's example 2.
-func adUserAttributes(u *tenantUser, ad adIdentity) orderedObject {
+func adUserAttributes(u *tenant.User, ad adIdentity) orderedObject {
 	nick := mailNickname(u)
 	mail := nameOr(u.Mail, u.UserPrincipalName)
 	attrs := object(

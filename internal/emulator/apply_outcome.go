@@ -6,8 +6,9 @@ import (
 )
 
 // getApplyOutcome answers GET …/jobs/apply.{jobId}, the outcome resource of
-// the June 2020 draft API (graph-api.md §2): {id, templateId, status}, where
-// status is {} while pending and a synchronizationStatus once final.
+// the June 2020 draft API (docs/emulator.md, "The apply. outcome resource"):
+// {id, templateId, status}, where status is {} while pending and a
+// synchronizationStatus once final.
 func (g *graphReq) getApplyOutcome(sp *spState, jobID string) {
 	d := g.s.dir
 	d.mu.Lock()

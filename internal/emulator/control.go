@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // serveControl answers the test control API under /_emulator/. It needs no
@@ -130,7 +132,7 @@ func (s *Server) controlOutcomes(w http.ResponseWriter, r *http.Request) {
 	if !decodeControl(w, r, &req, false) {
 		return
 	}
-	if req.Outcome != "" && !validJobOutcomes[req.Outcome] {
+	if req.Outcome != "" && !tenant.IsJobOutcome(req.Outcome) {
 		controlError(w, http.StatusBadRequest, "outcome must be success, skipped or failure")
 		return
 	}
@@ -149,7 +151,7 @@ func (s *Server) controlOutcomes(w http.ResponseWriter, r *http.Request) {
 		def := job.def
 		def.Outcome = req.Outcome
 		if def.Error == nil {
-			def.Error = &tenantError{Code: "EmulatorInjectedFailure", Message: "Failure injected through the emulator control API."}
+			def.Error = &tenant.Error{Code: "EmulatorInjectedFailure", Message: "Failure injected through the emulator control API."}
 		}
 		job.apply.final = (&jobState{def: def, sp: job.sp}).behaviourStatus(s.clock.now())
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // plantedLog is a partial provisioning-log entry for POST /_emulator/logs.
@@ -52,7 +54,7 @@ func (s *Server) controlPlantLogs(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var results []*podResult
+	var results []*onDemandResult
 	for i, p := range list {
 		res, err := p.result(d, now)
 		if err != nil {
@@ -68,9 +70,9 @@ func (s *Server) controlPlantLogs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", entries)
 }
 
-// result renders p as a podResult with steps fitting its status. Call with
+// result renders p as a onDemandResult with steps fitting its status. Call with
 // d.mu held.
-func (p plantedLog) result(d *directory, now time.Time) (*podResult, error) {
+func (p plantedLog) result(d *directory, now time.Time) (*onDemandResult, error) {
 	j := d.findJobAnywhere(p.JobID)
 	if j == nil {
 		return nil, fmt.Errorf("no job %q", p.JobID)
@@ -94,7 +96,7 @@ func (p plantedLog) result(d *directory, now time.Time) (*podResult, error) {
 		return nil, err
 	}
 	end := now.Add(time.Duration(p.ActivityOffsetSeconds * float64(time.Second)))
-	r := &podResult{
+	r := &onDemandResult{
 		result: capitalize(status), action: action, changeID: nameOr(p.ChangeID, newGUID()),
 		start: end.Add(-1500 * time.Millisecond), end: end, objectType: kind, job: j,
 		sourceID: p.SubjectID, sourceName: p.SubjectName, targetID: p.TargetID,
@@ -109,7 +111,7 @@ func (p plantedLog) result(d *directory, now time.Time) (*podResult, error) {
 }
 
 // fillSubject completes the subject from a tenant object when one matches.
-func (r *podResult) fillSubject(d *directory) {
+func (r *onDemandResult) fillSubject(d *directory) {
 	if r.objectType == "Group" {
 		if g := d.findGroup(r.sourceID); g != nil {
 			r.sourceName, r.displayName = nameOr(r.sourceName, g.DisplayName), g.DisplayName
@@ -147,7 +149,7 @@ func plantedAction(action, status string) (string, error) {
 
 // plantedError is the entry's error: none for success, well-known messages
 // for the usual skip reasons.
-func plantedError(status, code, reason string) *tenantError {
+func plantedError(status, code, reason string) *tenant.Error {
 	if status == "success" {
 		return nil
 	}
@@ -159,11 +161,11 @@ func plantedError(status, code, reason string) *tenantError {
 	case errNotEntitled.Code:
 		reason = nameOr(reason, errNotEntitled.Message)
 	}
-	return &tenantError{Code: code, Message: nameOr(reason, "Planted through the emulator control API.")}
+	return &tenant.Error{Code: code, Message: nameOr(reason, "Planted through the emulator control API.")}
 }
 
 // plantedSteps gives the entry the steps a run with that status has.
-func (r *podResult) plantedSteps(status string) {
+func (r *onDemandResult) plantedSteps(status string) {
 	t, target := r.objectType, r.job.targetName()
 	r.step("EntryImport", "Import", "Success", "Retrieved "+t+" '"+r.sourceName+"' from "+r.sourceSystemName(),
 		object("objectId", r.sourceID, "displayName", r.displayName))
@@ -190,7 +192,7 @@ func (r *podResult) plantedSteps(status string) {
 }
 
 // sourceSystemName is the directory the job reads from.
-func (r *podResult) sourceSystemName() string {
+func (r *onDemandResult) sourceSystemName() string {
 	if r.job.answerKind() == cloudSyncAnswer {
 		return "Active Directory"
 	}

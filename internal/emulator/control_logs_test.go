@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/odata"
 )
 
 func TestPlantLogs(t *testing.T) {
@@ -20,7 +22,7 @@ func TestPlantLogs(t *testing.T) {
 		t.Fatalf("answer = %s", r.raw)
 	}
 	for _, e := range planted {
-		if keys(e) != logFields || !isGUID(e["id"].(string)) || !isGUID(e["changeId"].(string)) {
+		if keys(e) != logFields || !odata.IsGUID(e["id"].(string)) || !odata.IsGUID(e["changeId"].(string)) {
 			t.Errorf("planted entry = %v", e)
 		}
 	}

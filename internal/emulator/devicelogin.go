@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // deviceLoginPage is the verification page (Microsoft's is
@@ -40,7 +42,7 @@ button { margin-top: 24px; padding: 8px 24px; font-size: 15px; border: 0; cursor
 
 type deviceLoginView struct {
 	Tenant  string
-	Users   []*tenantUser
+	Users   []*tenant.User
 	Code    string
 	Message string
 	Class   string
@@ -73,7 +75,7 @@ func (s *Server) serveDeviceLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) answerDeviceLogin(r *http.Request, view *deviceLoginView) int {
 	code := strings.TrimSpace(r.PostFormValue("user_code"))
-	user := s.dir.findUserLocked(r.PostFormValue("user"))
+	user := s.dir.lookupUser(r.PostFormValue("user"))
 	if user == nil && len(s.dir.users) > 0 {
 		user = s.dir.users[0]
 	}
@@ -94,8 +96,8 @@ func (s *Server) answerDeviceLogin(r *http.Request, view *deviceLoginView) int {
 	return http.StatusOK
 }
 
-// findUserLocked looks a user up by id or UPN, taking the lock.
-func (d *directory) findUserLocked(idOrUPN string) *tenantUser {
+// lookupUser looks a user up by id or UPN, taking the lock.
+func (d *directory) lookupUser(idOrUPN string) *tenant.User {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.findUser(idOrUPN)

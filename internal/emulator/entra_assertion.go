@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // assertionError is why a client assertion was refused (an AADSTS code).
@@ -75,7 +77,7 @@ func (s *Server) thumbprintMatches(t *jwt) bool {
 
 func (s *Server) verifyFederatedAssertion(t *jwt) *assertionError {
 	iss := t.str("iss")
-	var matches []federatedCredential
+	var matches []tenant.FederatedCredential
 	for _, fc := range s.app.federated {
 		if fc.Issuer == iss {
 			matches = append(matches, fc)
@@ -88,7 +90,7 @@ func (s *Server) verifyFederatedAssertion(t *jwt) *assertionError {
 		return &assertionError{700027, "Client assertion failed signature validation."}
 	}
 	sub := t.str("sub")
-	var fc *federatedCredential
+	var fc *tenant.FederatedCredential
 	for i := range matches {
 		if matches[i].Subject == sub {
 			fc = &matches[i]

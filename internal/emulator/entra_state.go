@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // entraState is the sign-in state: device codes and refresh tokens.
@@ -43,12 +45,12 @@ type deviceAuth struct {
 	expires    time.Time
 	approveAt  time.Time // zero: only the verification page approves
 	state      deviceState
-	user       *tenantUser
+	user       *tenant.User
 }
 
 // refreshGrant is what a refresh token stands for.
 type refreshGrant struct {
-	user     *tenantUser
+	user     *tenant.User
 	clientID string
 	scopes   []string
 }
@@ -73,7 +75,7 @@ func (e *entraState) newDevice(clientID string, scopes []string, now time.Time, 
 
 // answer records the verification page's decision for a user code; it
 // returns the device auth, or nil when the code is unknown, used or expired.
-func (e *entraState) answer(userCode string, approve bool, user *tenantUser, now time.Time) *deviceAuth {
+func (e *entraState) answer(userCode string, approve bool, user *tenant.User, now time.Time) *deviceAuth {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	code := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(userCode))

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // jwtBearerAssertion is client_assertion_type for certificate and federated
@@ -42,7 +44,7 @@ func (e *entraReq) deviceCodeGrant() {
 	st := e.s.entra
 	st.mu.Lock()
 	d := st.devices[code]
-	var user *tenantUser
+	var user *tenant.User
 	var scopes []string
 	state := devicePending
 	if d != nil && d.clientID == clientID {
@@ -100,8 +102,9 @@ func (e *entraReq) refreshTokenGrant() {
 }
 
 // issueUserTokens answers a successful delegated grant: access, refresh and
-// ID token plus client_info, in the shapes MSAL decodes (msal-notes.md §2.3).
-func (e *entraReq) issueUserTokens(user *tenantUser, clientID string, scopes []string) {
+// ID token plus client_info, in the shapes MSAL Go decodes (docs/emulator.md,
+// "Entra ID").
+func (e *entraReq) issueUserTokens(user *tenant.User, clientID string, scopes []string) {
 	perms, echo, bad := e.s.delegatedScopes(scopes)
 	if bad != "" {
 		e.invalidResource(bad)
@@ -130,7 +133,7 @@ func (e *entraReq) issueUserTokens(user *tenantUser, clientID string, scopes []s
 }
 
 // idToken is a v2.0 ID token (MSAL reads its claims, not its signature).
-func (s *Server) idToken(u *tenantUser, clientID string) string {
+func (s *Server) idToken(u *tenant.User, clientID string) string {
 	now := s.clock.now()
 	return signHS256(s.tokens.key, map[string]any{"typ": "JWT"}, map[string]any{
 		"aud": clientID, "iss": s.issuer(), "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),

@@ -8,11 +8,11 @@ import (
 
 func TestEchoGraph(t *testing.T) {
 	h := start(t, Options{})
-	pod := jobPath(boxSP, boxJob) + "/provisionOnDemand"
+	onDemandPath := jobPath(boxSP, boxJob) + "/provisionOnDemand"
 	h.arm([]fault{{Method: "POST", Path: "/provisionOnDemand", Echo: true}, {Path: "/servicePrincipals", Echo: true, Status: 401}})
 
 	body := `{"parameters":[{"ruleId":"body-secret-7f3a"}]}`
-	r := h.graph("POST", pod+"?probe=q1", body)
+	r := h.graph("POST", onDemandPath+"?probe=q1", body)
 	wantGraphError(t, r, http.StatusBadRequest, "BadRequest")
 	msg, _ := get(r.body, "error", "message").(string)
 	for _, want := range []string{"Bearer " + h.token, body, "probe=q1"} {

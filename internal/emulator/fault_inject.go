@@ -1,6 +1,8 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+)
 
 // faultResult is what injectFault did with a request.
 type faultResult int

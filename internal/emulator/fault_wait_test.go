@@ -109,12 +109,12 @@ func TestDelayCutByClientRecordsNoAnswer(t *testing.T) {
 // a body (the token endpoint, provisionOnDemand), and when the server closes.
 func TestHang(t *testing.T) {
 	h := start(t, Options{})
-	pod := jobPath(boxSP, boxJob) + "/provisionOnDemand"
+	onDemandPath := jobPath(boxSP, boxJob) + "/provisionOnDemand"
 	token := "/organizations/oauth2/v2.0/token"
 	h.arm([]fault{{Method: "POST", Path: "/provisionOnDemand", Hang: true}, {Path: token, Hang: true, Count: -1}})
 
 	cases := []struct{ path, ctype, body string }{
-		{pod, "application/json", `{"parameters":[{"ruleId":"` + boxRule + `","subjects":[{"objectId":"` + adeleID + `","objectTypeName":"User"}]}]}`},
+		{onDemandPath, "application/json", `{"parameters":[{"ruleId":"` + boxRule + `","subjects":[{"objectId":"` + adeleID + `","objectTypeName":"User"}]}]}`},
 		{token, "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=" + appID + "&client_secret=x"},
 	}
 	for _, c := range cases {
@@ -135,7 +135,7 @@ func TestHang(t *testing.T) {
 	}
 
 	// The count of 1 is used up: provisionOnDemand answers again.
-	wantStatus(t, h.graph("POST", pod, cases[0].body), http.StatusOK)
+	wantStatus(t, h.graph("POST", onDemandPath, cases[0].body), http.StatusOK)
 
 	// A hang the client would wait out forever ends with the server.
 	done := make(chan error, 1)

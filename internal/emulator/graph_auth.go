@@ -9,13 +9,17 @@ import (
 // application role; compared case-insensitively like Entra does).
 type requirement []string
 
-// The permission sets checked per endpoint (graph-api.md §1, §3, §4, §5).
+// The permission sets checked per endpoint (docs/emulator.md, "Authentication
+// and permissions"). needObjectRead: any permission that can read the object
+// listed (service principals, users, groups); needDirectoryReadAll: exactly
+// Directory.Read.All or Directory.ReadWrite.All, which the provisioning logs
+// need on top of AuditLog.Read.All.
 var (
-	needDirectoryRead = requirement{"Synchronization.Read.All", "Synchronization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "Application.Read.All", "Application.ReadWrite.All", "User.Read.All", "Group.Read.All"}
-	needSyncRead      = requirement{"Synchronization.Read.All", "Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"}
-	needSyncWrite     = requirement{"Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"}
-	needAuditLogRead  = requirement{"AuditLog.Read.All"}
-	needDirRead       = requirement{"Directory.Read.All", "Directory.ReadWrite.All"}
+	needObjectRead       = requirement{"Synchronization.Read.All", "Synchronization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "Application.Read.All", "Application.ReadWrite.All", "User.Read.All", "Group.Read.All"}
+	needSyncRead         = requirement{"Synchronization.Read.All", "Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"}
+	needSyncWrite        = requirement{"Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"}
+	needAuditLogRead     = requirement{"AuditLog.Read.All"}
+	needDirectoryReadAll = requirement{"Directory.Read.All", "Directory.ReadWrite.All"}
 )
 
 // allPermissions is what PROVCTL_EMULATOR_TOKEN carries and what the app

@@ -3,23 +3,26 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/provctl/provctl/internal/emulator/odata"
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
-var userFilter = filterFields{
+var userFilter = odata.Fields{
 	"id":                {"eq"},
 	"userprincipalname": {"eq", "startswith"},
 	"displayname":       {"eq", "startswith"},
 	"mail":              {"eq", "startswith"},
 }
 
-var groupFilter = filterFields{
+var groupFilter = odata.Fields{
 	"id":           {"eq"},
 	"displayname":  {"eq", "startswith"},
 	"mailnickname": {"eq", "startswith"},
 }
 
 // userJSON is a user resource with Graph's default properties.
-func userJSON(u *tenantUser) map[string]any {
+func userJSON(u *tenant.User) map[string]any {
 	return map[string]any{
 		"id":                u.ID,
 		"businessPhones":    []string{},
@@ -35,7 +38,7 @@ func userJSON(u *tenantUser) map[string]any {
 	}
 }
 
-func groupJSON(g *tenantGroup) map[string]any {
+func groupJSON(g *tenant.Group) map[string]any {
 	return map[string]any{
 		"id":              g.ID,
 		"deletedDateTime": nil,
@@ -70,7 +73,7 @@ func (g *graphReq) listUsers() {
 		all = append(all, userJSON(u))
 	}
 	d.mu.Unlock()
-	g.listDirectoryObjects(all, userJSON(&tenantUser{}), userFilter, "User", "user", "users")
+	g.listDirectoryObjects(all, userJSON(&tenant.User{}), userFilter, "User", "user", "users")
 }
 
 func (g *graphReq) listGroups() {
@@ -81,13 +84,13 @@ func (g *graphReq) listGroups() {
 		all = append(all, groupJSON(grp))
 	}
 	d.mu.Unlock()
-	g.listDirectoryObjects(all, groupJSON(&tenantGroup{}), groupFilter, "Group", "group", "groups")
+	g.listDirectoryObjects(all, groupJSON(&tenant.Group{}), groupFilter, "Group", "group", "groups")
 }
 
 // listDirectoryObjects filters, projects and pages a directory collection.
 // resource names the type in filter errors ("User"), typeName in $select
 // errors ("user").
-func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]any, allowed filterFields, resource, typeName, entitySet string) {
+func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]any, allowed odata.Fields, resource, typeName, entitySet string) {
 	filter, ok := g.parseFilterFor(allowed, resource, "Request_UnsupportedQuery")
 	if !ok {
 		return
@@ -102,11 +105,11 @@ func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]
 	}
 	items := []map[string]any{}
 	for _, item := range all {
-		if filter == nil || filter.eval(mapGetter(item)) {
-			items = append(items, project(item, fields))
+		if filter == nil || filter.Eval(odata.MapGetter(item)) {
+			items = append(items, odata.Project(item, fields))
 		}
 	}
-	g.writePage(items, page, selectContext(entitySet, fields))
+	g.writePage(items, page, odata.SelectContext(entitySet, fields))
 }
 
 // getUser answers users/{id | userPrincipalName}.
@@ -149,8 +152,8 @@ func (g *graphReq) writeEntity(item map[string]any, typeName, entitySet string) 
 	if !ok {
 		return
 	}
-	out := project(item, fields)
-	out["@odata.context"] = g.odataContext(selectContext(entitySet, fields) + "/$entity")
+	out := odata.Project(item, fields)
+	out["@odata.context"] = g.odataContext(odata.SelectContext(entitySet, fields) + "/$entity")
 	g.json(http.StatusOK, out)
 }
 

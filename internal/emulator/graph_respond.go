@@ -117,7 +117,7 @@ func graphMessageForStatus(status int) string {
 	}
 }
 
-// throttledInner is what Graph puts in innerError of a 429 (graph-api.md §6).
+// throttledInner is what Graph puts in innerError of a 429.
 func throttledInner() map[string]any {
 	return map[string]any{"code": "429", "status": "429", "message": "Please retry after"}
 }

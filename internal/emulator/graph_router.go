@@ -32,23 +32,23 @@ func (g *graphReq) dispatch() {
 	segs := g.segs
 	switch {
 	case segs[0] == "servicePrincipals" && len(segs) == 1:
-		g.handle(http.MethodGet, g.listServicePrincipals, needDirectoryRead)
+		g.handle(http.MethodGet, g.listServicePrincipals, needObjectRead)
 	case strings.HasPrefix(segs[0], "servicePrincipals(") || segs[0] == "servicePrincipals":
 		g.dispatchServicePrincipal()
 	case segs[0] == "users" && len(segs) == 1:
-		g.handle(http.MethodGet, g.listUsers, needDirectoryRead)
+		g.handle(http.MethodGet, g.listUsers, needObjectRead)
 	case segs[0] == "users" && len(segs) == 2:
-		g.handle(http.MethodGet, func() { g.getUser(segs[1]) }, needDirectoryRead)
+		g.handle(http.MethodGet, func() { g.getUser(segs[1]) }, needObjectRead)
 	case segs[0] == "me" && len(segs) == 1:
 		g.handle(http.MethodGet, g.getMe)
 	case segs[0] == "groups" && len(segs) == 1:
-		g.handle(http.MethodGet, g.listGroups, needDirectoryRead)
+		g.handle(http.MethodGet, g.listGroups, needObjectRead)
 	case segs[0] == "groups" && len(segs) == 2:
-		g.handle(http.MethodGet, func() { g.getGroup(segs[1]) }, needDirectoryRead)
+		g.handle(http.MethodGet, func() { g.getGroup(segs[1]) }, needObjectRead)
 	case segs[0] == "groups" && len(segs) == 3 && segs[2] == "members":
-		g.handle(http.MethodGet, func() { g.listGroupMembers(segs[1]) }, needDirectoryRead)
+		g.handle(http.MethodGet, func() { g.listGroupMembers(segs[1]) }, needObjectRead)
 	case segs[0] == "auditLogs" && len(segs) == 2 && segs[1] == "provisioning":
-		g.handle(http.MethodGet, g.listProvisioningLogs, needAuditLogRead, needDirRead)
+		g.handle(http.MethodGet, g.listProvisioningLogs, needAuditLogRead, needDirectoryReadAll)
 	default:
 		g.unknownSegment()
 	}
@@ -70,10 +70,10 @@ func (g *graphReq) dispatchServicePrincipal() {
 		}
 		spKey, segs, byAppID = appID, segs[1:], true
 	}
-	sp := func() *spState { return g.s.dir.findSPLocked(spKey, byAppID) }
+	sp := func() *spState { return g.s.dir.lookupSP(spKey, byAppID) }
 	switch {
 	case len(segs) == 0:
-		g.handle(http.MethodGet, func() { g.getServicePrincipal(sp(), spKey) }, needDirectoryRead)
+		g.handle(http.MethodGet, func() { g.getServicePrincipal(sp(), spKey) }, needObjectRead)
 	case len(segs) == 2 && segs[0] == "synchronization" && segs[1] == "jobs":
 		g.handle(http.MethodGet, func() { g.withSP(sp(), spKey, g.listJobs) }, needSyncRead)
 	case len(segs) == 3 && segs[0] == "synchronization" && segs[1] == "jobs":
@@ -171,8 +171,8 @@ func (g *graphReq) withJob(sp func() *spState, spKey, jobID string, fn func(*job
 	}
 }
 
-// findSPLocked finds a service principal by object id or appId.
-func (d *directory) findSPLocked(key string, byAppID bool) *spState {
+// lookupSP finds a service principal by object id or appId.
+func (d *directory) lookupSP(key string, byAppID bool) *spState {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !byAppID {

@@ -1,6 +1,8 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+)
 
 // getSchema answers jobs/{id}/schema: the directories and the rules whose ids
 // provisionOnDemand takes as ruleId.

@@ -31,7 +31,7 @@ func TestSchemaHasALegacyRuleWithoutID(t *testing.T) {
 		t.Errorf("first rule = %v", rules[0])
 	}
 	// The rules with ids still work on demand.
-	a := h.provision(t, hrSP, hrScimJob, podBody(hrScimRule, adeleID, "User"))
+	a := h.provision(t, hrSP, hrScimJob, onDemandBody(hrScimRule, adeleID, "User"))
 	if a.key["result"] != "Skipped" {
 		t.Errorf("key = %v", a.key)
 	}

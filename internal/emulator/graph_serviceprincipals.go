@@ -2,12 +2,13 @@ package emulator
 
 import (
 	"net/http"
-	"strings"
+
+	"github.com/provctl/provctl/internal/emulator/odata"
 )
 
 // servicePrincipalFilter lists what $filter may use on servicePrincipals
 // without ConsistencyLevel: eventual (plain eq and startswith).
-var servicePrincipalFilter = filterFields{
+var servicePrincipalFilter = odata.Fields{
 	"id":                   {"eq"},
 	"appid":                {"eq"},
 	"displayname":          {"eq", "startswith"},
@@ -58,11 +59,11 @@ func (g *graphReq) listServicePrincipals() {
 	}
 	items := []map[string]any{}
 	for _, item := range all {
-		if filter == nil || filter.eval(mapGetter(item)) {
-			items = append(items, project(item, fields))
+		if filter == nil || filter.Eval(odata.MapGetter(item)) {
+			items = append(items, odata.Project(item, fields))
 		}
 	}
-	g.writePage(items, page, selectContext("servicePrincipals", fields))
+	g.writePage(items, page, odata.SelectContext("servicePrincipals", fields))
 }
 
 // getServicePrincipal answers servicePrincipals/{id} and the appId
@@ -76,36 +77,8 @@ func (g *graphReq) getServicePrincipal(sp *spState, key string) {
 		if !ok {
 			return
 		}
-		out := project(item, fields)
-		out["@odata.context"] = g.odataContext(selectContext("servicePrincipals", fields) + "/$entity")
+		out := odata.Project(item, fields)
+		out["@odata.context"] = g.odataContext(odata.SelectContext("servicePrincipals", fields) + "/$entity")
 		g.json(http.StatusOK, out)
 	})
-}
-
-// mapGetter reads a property path ("servicePrincipal/id") from a wire
-// object, matching names case-insensitively. Numbers come back as float64.
-func mapGetter(obj map[string]any) fieldGetter {
-	return func(path string) any {
-		var cur any = obj
-		for _, name := range strings.Split(path, "/") {
-			m, ok := cur.(map[string]any)
-			if !ok {
-				return nil
-			}
-			cur = nil
-			for k, v := range m {
-				if strings.EqualFold(k, name) {
-					cur = v
-					break
-				}
-			}
-		}
-		switch v := cur.(type) {
-		case int:
-			return float64(v)
-		case int64:
-			return float64(v)
-		}
-		return cur
-	}
 }

@@ -35,3 +35,11 @@ func newUserCode() string {
 	}
 	return string(b)
 }
+
+// nameOr returns s, or def when s is empty.
+func nameOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -3,10 +3,12 @@ package emulator
 import (
 	"cmp"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // Wire formats of synchronization times: .NET-style 7-digit fractions, and
-// DateTime.MinValue for "never" (graph-api.md §3).
+// DateTime.MinValue for "never".
 const (
 	syncTimeFormat = "2006-01-02T15:04:05.0000000Z"
 	neverTime      = "0001-01-01T00:00:00Z"
@@ -50,7 +52,7 @@ type statusView struct {
 	failures    int
 	lastExec    *execution
 	lastSuccess *execution
-	quarantine  *tenantError
+	quarantine  *tenant.Error
 	neverRan    bool
 	steadyFirst time.Time
 	steadyLast  time.Time
@@ -68,7 +70,7 @@ func (j *jobState) statusView() statusView {
 		v.failures = 2
 		v.quarantine = j.def.Error
 		if v.quarantine == nil {
-			v.quarantine = &tenantError{Code: "QuarantinedOnDemand", Message: "The job was quarantined."}
+			v.quarantine = &tenant.Error{Code: "QuarantinedOnDemand", Message: "The job was quarantined."}
 		}
 	}
 	return v
@@ -153,10 +155,10 @@ func executionJSON(e *execution) any {
 
 // errNone is the error of an execution without one: real tenants send
 // {"code":"None","message":"","tenantActionable":false}, never null.
-var errNone = &tenantError{Code: "None"}
+var errNone = &tenant.Error{Code: "None"}
 
 // errorJSON renders a synchronizationError (nil stays null).
-func errorJSON(e *tenantError) any {
+func errorJSON(e *tenant.Error) any {
 	if e == nil {
 		return nil
 	}

@@ -30,7 +30,7 @@ func stepOfType(e map[string]any, typ string) any {
 func TestSkippedLogEntryKeepsItsReasonInTheSkipStep(t *testing.T) {
 	h := start(t, Options{})
 	// Out of scope: the scoping step is the skip step.
-	h.podRaw(t, boxSP, boxJob, podBody(boxRule, meganID, "User"))
+	h.onDemandRaw(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 	e := h.newestLog(t, "jobId eq '"+boxJob+"' and sourceIdentity/id eq '"+meganID+"'")
 	info, present := get(e, "provisioningStatusInfo").(map[string]any)["errorInformation"]
 	if !present || info != nil || get(e, "provisioningStatusInfo", "status") != "skipped" {
@@ -47,7 +47,7 @@ func TestSkippedLogEntryKeepsItsReasonInTheSkipStep(t *testing.T) {
 
 	// RedundantExport: the export step is the skip step; matching names the
 	// target object with two spaces.
-	h.podRaw(t, slackSP, slackJob, podBody(slackRule, adeleID, "User"))
+	h.onDemandRaw(t, slackSP, slackJob, onDemandBody(slackRule, adeleID, "User"))
 	e = h.newestLog(t, "jobId eq '"+slackJob+"' and sourceIdentity/id eq '"+adeleID+"'")
 	if get(e, "provisioningStatusInfo", "errorInformation") != nil {
 		t.Errorf("errorInformation = %v", get(e, "provisioningStatusInfo", "errorInformation"))
@@ -64,7 +64,7 @@ func TestSkippedLogEntryKeepsItsReasonInTheSkipStep(t *testing.T) {
 
 func TestFailedLogEntryKeepsErrorInformation(t *testing.T) {
 	h := start(t, Options{})
-	h.podRaw(t, sfSP, sfJob, podBody(sfRule, adeleID, "User"))
+	h.onDemandRaw(t, sfSP, sfJob, onDemandBody(sfRule, adeleID, "User"))
 	e := h.newestLog(t, "jobId eq '"+sfJob+"'")
 	info := get(e, "provisioningStatusInfo", "errorInformation")
 	if keys(info) != "additionalDetails,errorCategory,errorCode,reason,recommendedAction" ||

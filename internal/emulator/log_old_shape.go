@@ -1,6 +1,8 @@
 package emulator
 
-import "strings"
+import (
+	"strings"
+)
 
 // Log shapes of GET /auditLogs/provisioning (POST /_emulator/config logShape).
 const (

@@ -1,6 +1,8 @@
 package emulator
 
-import "time"
+import (
+	"time"
+)
 
 // logRecord is one stored provisioning-log entry: its current (v1.0) wire
 // shape, when it happened, and from when GET /auditLogs/provisioning shows
@@ -12,7 +14,7 @@ type logRecord struct {
 }
 
 // appendLog stores r's entry, visible after lag. Call with d.mu held.
-func (d *directory) appendLog(r *podResult, by initiator, now time.Time, lag time.Duration) map[string]any {
+func (d *directory) appendLog(r *onDemandResult, by initiator, now time.Time, lag time.Duration) map[string]any {
 	e := r.logEntry(d.tenant.TenantID, by)
 	rec := logRecord{entry: e, at: r.end}
 	if lag > 0 {

@@ -33,7 +33,7 @@ func TestProfileReal(t *testing.T) {
 	if n := len(get(h.graph("GET", logsQuery(""), nil).body, "value").([]any)); n == 0 {
 		t.Error("seeded entries are hidden")
 	}
-	a := h.provision(t, boxSP, boxJob, podBody(boxRule, meganID, "User"))
+	a := h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 	change := a.value["changeId"].(string)
 	if n := h.changeEntries(t, change); n != 0 {
 		t.Errorf("visible at once: %d", n)
@@ -61,7 +61,7 @@ func TestLogLagOptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := start(t, tt.opts)
-			change := h.provision(t, boxSP, boxJob, podBody(boxRule, meganID, "User")).value["changeId"].(string)
+			change := h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User")).value["changeId"].(string)
 			if tt.lag > 0 {
 				if n := h.changeEntries(t, change); n != 0 {
 					t.Errorf("visible before %s", tt.lag)

@@ -5,26 +5,29 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/odata"
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
-// podRequest is the provisionOnDemand body (graph-api.md §1).
-type podRequest struct {
+// onDemandRequest is the provisionOnDemand body.
+type onDemandRequest struct {
 	Parameters []struct {
-		RuleID   string       `json:"ruleId"`
-		Subjects []podSubject `json:"subjects"`
+		RuleID   string            `json:"ruleId"`
+		Subjects []onDemandSubject `json:"subjects"`
 	} `json:"parameters"`
 }
 
-type podSubject struct {
+type onDemandSubject struct {
 	ObjectID       string `json:"objectId"`
 	ObjectTypeName string `json:"objectTypeName"`
 	Links          *struct {
-		Members []podSubject `json:"members"`
+		Members []onDemandSubject `json:"members"`
 	} `json:"links"`
 }
 
-// podShape lists the exact property names of the request body.
-var podShape = func() *jsonShape {
+// onDemandShape lists the exact property names of the request body.
+var onDemandShape = func() *jsonShape {
 	ref := &jsonShape{typeName: "synchronizationJobSubject", props: map[string]*jsonShape{"objectId": nil, "objectTypeName": nil}}
 	links := &jsonShape{typeName: "synchronizationLinkedObjects", props: map[string]*jsonShape{"members": ref, "manager": ref, "owners": ref}}
 	subject := &jsonShape{typeName: "synchronizationJobSubject", props: map[string]*jsonShape{"objectId": nil, "objectTypeName": nil, "links": links}}
@@ -50,8 +53,8 @@ func (g *graphReq) provisionOnDemand(j *jobState) {
 		g.json(http.StatusTooManyRequests, graphErrorBody("TooManyRequests", "Please retry again later.", g.requestID, g.clientRequestID, now, throttledInner()))
 		return
 	}
-	var req podRequest
-	if !g.decodeBody(podShape, &req, false) {
+	var req onDemandRequest
+	if !g.decodeBody(onDemandShape, &req, false) {
 		return
 	}
 	if len(req.Parameters) != 1 || len(req.Parameters[0].Subjects) != 1 {
@@ -76,7 +79,7 @@ func (g *graphReq) provisionOnDemand(j *jobState) {
 			"The synchronization rule %s provisions objects of type %s, but the subject is a %s.", rule.ID, rule.ObjectType, kind))
 		return
 	}
-	var result *podResult
+	var result *onDemandResult
 	if kind == "User" {
 		result = g.provisionUser(j, subj)
 	} else {
@@ -85,7 +88,7 @@ func (g *graphReq) provisionOnDemand(j *jobState) {
 	if result == nil {
 		return // answered already
 	}
-	g.json(http.StatusOK, g.podAnswer(result))
+	g.json(http.StatusOK, g.onDemandAnswer(result))
 }
 
 func canonicalObjectType(s string) string {
@@ -99,7 +102,7 @@ func canonicalObjectType(s string) string {
 }
 
 // findRule returns the schema rule with id (GUIDs compare case-insensitively).
-func (j *jobState) findRule(id string) *tenantRule {
+func (j *jobState) findRule(id string) *tenant.Rule {
 	for i := range j.def.Rules {
 		if id != "" && strings.EqualFold(j.def.Rules[i].ID, id) {
 			return &j.def.Rules[i]
@@ -111,7 +114,7 @@ func (j *jobState) findRule(id string) *tenantRule {
 // provisionUser evaluates the job's behaviour for a user and records it.
 // Cloud Sync names its subjects by AD distinguished name, the others by
 // object id.
-func (g *graphReq) provisionUser(j *jobState, subj podSubject) *podResult {
+func (g *graphReq) provisionUser(j *jobState, subj onDemandSubject) *onDemandResult {
 	d := g.s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -127,7 +130,7 @@ func (g *graphReq) provisionUser(j *jobState, subj podSubject) *podResult {
 		return r
 	}
 	u := d.findUser(subj.ObjectID)
-	if u == nil || !isGUID(subj.ObjectID) {
+	if u == nil || !odata.IsGUID(subj.ObjectID) {
 		g.notFoundObject(subj.ObjectID)
 		return nil
 	}
@@ -138,7 +141,7 @@ func (g *graphReq) provisionUser(j *jobState, subj podSubject) *podResult {
 
 // evaluateUser decides what on demand does to u (created, redundant, out of
 // scope or failed) and notes a new target object. Call with d.mu held.
-func (j *jobState) evaluateUser(u *tenantUser, at time.Time) *podResult {
+func (j *jobState) evaluateUser(u *tenant.User, at time.Time) *onDemandResult {
 	targetID, exists := j.inTarget[u.ID]
 	how := userCreated
 	switch {
@@ -158,7 +161,7 @@ func (j *jobState) evaluateUser(u *tenantUser, at time.Time) *podResult {
 
 // provisionGroup provisions a group; each member listed in links gets its
 // own log entry, evaluated like a user on demand, as real tenants do.
-func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
+func (g *graphReq) provisionGroup(j *jobState, subj onDemandSubject) *onDemandResult {
 	d := g.s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -167,7 +170,7 @@ func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 		g.notFoundObject(subj.ObjectID)
 		return nil
 	}
-	var members []*tenantUser
+	var members []*tenant.User
 	if subj.Links != nil {
 		if len(subj.Links.Members) > maxGroupMembers {
 			g.fail(http.StatusBadRequest, "RequestParameterInvalid", fmt.Sprintf("At most %d group members can be provisioned on demand at a time.", maxGroupMembers))
@@ -207,7 +210,7 @@ func (g *graphReq) provisionGroup(j *jobState, subj podSubject) *podResult {
 // record appends r's log entry (published after the log lag) and, for the
 // subject of the request, resets the apply. outcome to pending-then-final.
 // Call with the directory lock held.
-func (g *graphReq) record(j *jobState, r *podResult, subject bool) {
+func (g *graphReq) record(j *jobState, r *onDemandResult, subject bool) {
 	by := initiator{g.caller.oid, g.caller.name, "user"}
 	if !g.caller.delegated {
 		by.kind = "application"

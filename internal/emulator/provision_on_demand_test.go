@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func podBody(rule, objectID, objectType string, members ...string) map[string]any {
+func onDemandBody(rule, objectID, objectType string, members ...string) map[string]any {
 	subject := map[string]any{"objectId": objectID, "objectTypeName": objectType}
 	if len(members) > 0 {
 		var ms []any
@@ -21,15 +21,15 @@ func podBody(rule, objectID, objectType string, members ...string) map[string]an
 	return map[string]any{"parameters": []any{map[string]any{"ruleId": rule, "subjects": []any{subject}}}}
 }
 
-// podAnswer is a decoded provisionOnDemand answer: key and value are JSON
+// onDemandAnswer is a decoded provisionOnDemand answer: key and value are JSON
 // encoded as strings, so they are decoded a second time.
-type podAnswer struct {
+type onDemandAnswer struct {
 	key   map[string]any
 	value map[string]any
 	raw   response
 }
 
-func (h *harness) provision(t *testing.T, sp, job string, body any) podAnswer {
+func (h *harness) provision(t *testing.T, sp, job string, body any) onDemandAnswer {
 	t.Helper()
 	r := h.graph("POST", jobPath(sp, job)+"/provisionOnDemand", body)
 	wantStatus(t, r, http.StatusOK)
@@ -39,7 +39,7 @@ func (h *harness) provision(t *testing.T, sp, job string, body any) podAnswer {
 	if !strings.HasSuffix(r.body["@odata.context"].(string), "#microsoft.graph.stringKeyStringValuePair") {
 		t.Errorf("@odata.context = %v", r.body["@odata.context"])
 	}
-	var a podAnswer
+	var a onDemandAnswer
 	a.raw = r
 	if err := json.Unmarshal([]byte(r.body["key"].(string)), &a.key); err != nil {
 		t.Fatalf("key is not JSON text: %v", err)
@@ -58,7 +58,7 @@ func stepsOf(value map[string]any) []string {
 	return out
 }
 
-const podValueFields = "action,changeId,endTime,modifiedProperties,provisioningSteps,reportableIdentifier,sourceIdentity,sourceSystem,startTime,statusInfo,targetIdentity,targetSystem"
+const onDemandValueFields = "action,changeId,endTime,modifiedProperties,provisioningSteps,reportableIdentifier,sourceIdentity,sourceSystem,startTime,statusInfo,targetIdentity,targetSystem"
 
 func TestProvisionOnDemandOutcomes(t *testing.T) {
 	h := start(t, Options{})
@@ -75,11 +75,11 @@ func TestProvisionOnDemandOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := h.provision(t, tt.sp, tt.job, podBody(tt.rule, tt.subject, "User"))
+			a := h.provision(t, tt.sp, tt.job, onDemandBody(tt.rule, tt.subject, "User"))
 			if a.key["result"] != tt.result || get(a.key, "details", "errorCode") != nilIfEmpty(tt.errorCode) {
 				t.Errorf("key = %v", a.key)
 			}
-			if keys(a.value) != podValueFields {
+			if keys(a.value) != onDemandValueFields {
 				t.Errorf("value fields = %s", keys(a.value))
 			}
 			if a.value["action"] != tt.action || strings.Join(stepsOf(a.value), ",") != tt.steps {
@@ -126,7 +126,7 @@ func TestProvisionOnDemandGroupAndApplyOutcome(t *testing.T) {
 	// Consume Box's initial pending poll.
 	h.graph("GET", jobPath(boxSP, "apply."+boxJob), nil)
 
-	a := h.provision(t, boxSP, boxJob, podBody(boxGRule, salesID, "Group", adeleID, meganID))
+	a := h.provision(t, boxSP, boxJob, onDemandBody(boxGRule, salesID, "Group", adeleID, meganID))
 	if a.key["result"] != "Success" || keys(a.key["details"]) != "" || a.raw.body["value"] != "{}" {
 		t.Errorf("group answer = %s", a.raw.raw)
 	}
@@ -141,7 +141,7 @@ func TestProvisionOnDemandGroupAndApplyOutcome(t *testing.T) {
 	}
 
 	// Provisioning megan afterwards: the final outcome says skipped.
-	h.provision(t, boxSP, boxJob, podBody(boxRule, meganID, "User"))
+	h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 	h.graph("GET", jobPath(boxSP, "apply."+boxJob), nil)
 	r = h.graph("GET", jobPath(boxSP, "apply."+boxJob), nil)
 	if get(r.body, "status", "lastExecution", "error", "code") != "NotEffectivelyEntitled" {
@@ -152,18 +152,18 @@ func TestProvisionOnDemandGroupAndApplyOutcome(t *testing.T) {
 func TestProvisionOnDemandRejectsBadRequests(t *testing.T) {
 	h := start(t, Options{})
 	wantStatus(t, h.call("POST", "/_emulator/config", map[string]any{"rateLimit": false}), http.StatusOK)
-	pod := jobPath(boxSP, boxJob) + "/provisionOnDemand"
+	onDemandPath := jobPath(boxSP, boxJob) + "/provisionOnDemand"
 
-	r := h.graph("POST", pod, podBody("", adeleID, "User"))
+	r := h.graph("POST", onDemandPath, onDemandBody("", adeleID, "User"))
 	wantGraphError(t, r, http.StatusBadRequest, "RequestParameterInvalid")
 	if msg := get(r.body, "error", "message").(string); !strings.Contains(msg, "However, the job does not include the rule.") || !strings.Contains(msg, boxJob) {
 		t.Errorf("message = %q", msg)
 	}
-	wantGraphError(t, h.graph("POST", pod, podBody("33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8", salesID, "Group")), http.StatusBadRequest, "RequestParameterInvalid") // #V2 is part of the id
-	wantGraphError(t, h.graph("POST", pod, podBody(boxGRule, adeleID, "User")), http.StatusBadRequest, "RequestParameterInvalid")
-	wantGraphError(t, h.graph("POST", pod, podBody(boxRule, "00000000-0000-0000-0000-000000000000", "User")), http.StatusNotFound, "Request_ResourceNotFound")
-	wantGraphError(t, h.graph("POST", pod, podBody(boxRule, "adele@contoso.test", "User")), http.StatusNotFound, "Request_ResourceNotFound")
-	wantGraphError(t, h.graph("POST", pod, podBody(boxGRule, salesID, "Group", "00000000-0000-0000-0000-000000000000")), http.StatusNotFound, "Request_ResourceNotFound")
+	wantGraphError(t, h.graph("POST", onDemandPath, onDemandBody("33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8", salesID, "Group")), http.StatusBadRequest, "RequestParameterInvalid") // #V2 is part of the id
+	wantGraphError(t, h.graph("POST", onDemandPath, onDemandBody(boxGRule, adeleID, "User")), http.StatusBadRequest, "RequestParameterInvalid")
+	wantGraphError(t, h.graph("POST", onDemandPath, onDemandBody(boxRule, "00000000-0000-0000-0000-000000000000", "User")), http.StatusNotFound, "Request_ResourceNotFound")
+	wantGraphError(t, h.graph("POST", onDemandPath, onDemandBody(boxRule, "adele@contoso.test", "User")), http.StatusNotFound, "Request_ResourceNotFound")
+	wantGraphError(t, h.graph("POST", onDemandPath, onDemandBody(boxGRule, salesID, "Group", "00000000-0000-0000-0000-000000000000")), http.StatusNotFound, "Request_ResourceNotFound")
 
 	for name, body := range map[string]string{
 		"objectType instead of objectTypeName": `{"parameters":[{"ruleId":"` + boxRule + `","subjects":[{"objectId":"` + adeleID + `","objectType":"User"}]}]}`,
@@ -173,7 +173,7 @@ func TestProvisionOnDemandRejectsBadRequests(t *testing.T) {
 		"empty":                                ``,
 		"not JSON":                             `{"parameters":`,
 	} {
-		r := h.graph("POST", pod, body, "Content-Type", "application/json")
+		r := h.graph("POST", onDemandPath, body, "Content-Type", "application/json")
 		if r.status != http.StatusBadRequest {
 			t.Errorf("%s: status %d %s", name, r.status, r.raw)
 		}
@@ -182,20 +182,20 @@ func TestProvisionOnDemandRejectsBadRequests(t *testing.T) {
 
 func TestProvisionOnDemandRateLimit(t *testing.T) {
 	h := start(t, Options{})
-	for i := 0; i < podLimit; i++ {
-		h.provision(t, boxSP, boxJob, podBody(boxRule, meganID, "User"))
+	for i := 0; i < onDemandLimit; i++ {
+		h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 	}
-	r := h.graph("POST", jobPath(boxSP, boxJob)+"/provisionOnDemand", podBody(boxRule, meganID, "User"))
+	r := h.graph("POST", jobPath(boxSP, boxJob)+"/provisionOnDemand", onDemandBody(boxRule, meganID, "User"))
 	wantGraphError(t, r, http.StatusTooManyRequests, "TooManyRequests")
 	ra := r.header.Get("Retry-After")
 	if ra == "" || strings.HasPrefix(ra, "-") || ra == "0" {
 		t.Errorf("Retry-After = %q", ra)
 	}
 	// Other jobs have their own window.
-	h.provision(t, slackSP, slackJob, podBody(slackRule, adeleID, "User"))
+	h.provision(t, slackSP, slackJob, onDemandBody(slackRule, adeleID, "User"))
 	// After the window the job accepts calls again.
-	h.s.clock.advance(podWindow)
-	h.provision(t, boxSP, boxJob, podBody(boxRule, meganID, "User"))
+	h.s.clock.advance(onDemandWindow)
+	h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 }
 
 func TestRetryAfterSeconds(t *testing.T) {

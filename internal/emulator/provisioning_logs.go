@@ -5,14 +5,16 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/odata"
 )
 
 // provisioningLogFilter lists the $filter properties and operators of
-// GET /auditLogs/provisioning (graph-api.md §4).
-var provisioningLogFilter = func() filterFields {
+// GET /auditLogs/provisioning.
+var provisioningLogFilter = func() odata.Fields {
 	// Only the documented operators: Graph refuses others, and so do we.
 	text := []string{"eq", "contains"}
-	f := filterFields{
+	f := odata.Fields{
 		"activitydatetime":             {"eq", "gt", "lt"},
 		"durationinmilliseconds":       {"eq", "gt", "lt"},
 		"serviceprincipal/id":          text,
@@ -59,7 +61,7 @@ func (g *graphReq) listProvisioningLogs() {
 	var hits []indexed
 	for i, rec := range d.logs {
 		// The filter sees the current names, whatever shape is sent.
-		if rec.visible(now) && (filter == nil || filter.eval(mapGetter(rec.entry))) {
+		if rec.visible(now) && (filter == nil || filter.Eval(odata.MapGetter(rec.entry))) {
 			hits = append(hits, indexed{i, rec.at, rec.entry})
 		}
 	}
@@ -88,7 +90,7 @@ func (g *graphReq) listProvisioningLogs() {
 // creation of groups for jobs with a group rule.
 func seedLogs(d *directory, start time.Time) []logRecord {
 	var logs []logRecord
-	add := func(r *podResult) {
+	add := func(r *onDemandResult) {
 		logs = append(logs, logRecord{entry: r.logEntry(d.tenant.TenantID, provisioningService), at: r.end})
 	}
 	for _, sp := range d.sps {

@@ -8,24 +8,24 @@ import (
 // provisionOnDemand is documented as limited to 5 requests per 10 seconds;
 // the emulator applies that per job, in a sliding window.
 const (
-	podLimit  = 5
-	podWindow = 10 * time.Second
+	onDemandLimit  = 5
+	onDemandWindow = 10 * time.Second
 )
 
 // admitPOD records a call at now, or returns how long until the window has
 // room again. Call with the directory lock held.
 func (j *jobState) admitPOD(now time.Time) (retryAfter time.Duration, ok bool) {
-	keep := j.podCalls[:0]
-	for _, t := range j.podCalls {
-		if now.Sub(t) < podWindow {
+	keep := j.onDemandCalls[:0]
+	for _, t := range j.onDemandCalls {
+		if now.Sub(t) < onDemandWindow {
 			keep = append(keep, t)
 		}
 	}
-	j.podCalls = keep
-	if len(j.podCalls) >= podLimit {
-		return j.podCalls[0].Add(podWindow).Sub(now), false
+	j.onDemandCalls = keep
+	if len(j.onDemandCalls) >= onDemandLimit {
+		return j.onDemandCalls[0].Add(onDemandWindow).Sub(now), false
 	}
-	j.podCalls = append(j.podCalls, now)
+	j.onDemandCalls = append(j.onDemandCalls, now)
 	return 0, true
 }
 

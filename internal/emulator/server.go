@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // Options configures Start.
@@ -29,7 +31,7 @@ type Options struct {
 	// PROVCTL_EMULATOR_URL.
 	EnvFile string
 	// TenantFile is an optional JSON seed replacing the built-in tenant; its
-	// format is documented on tenantFile (tenant.go) and in docs/emulator.md,
+	// format is documented on tenant.File (tenant/seed.go) and in docs/emulator.md,
 	// and the built-in tenant.json is a complete example.
 	TenantFile string
 	// AutoApprove, when > 0, approves every device code (as the first seeded
@@ -90,7 +92,7 @@ type appRegistration struct {
 	name      string
 	secret    string
 	roles     []string
-	federated []federatedCredential
+	federated []tenant.FederatedCredential
 	spID      string // object id of its service principal (oid of app tokens)
 }
 
@@ -115,7 +117,7 @@ func Start(opts Options) (*Server, error) {
 	if opts.LogLag < 0 {
 		return nil, fmt.Errorf("log lag %s is negative", opts.LogLag)
 	}
-	tenant, err := loadTenant(opts.TenantFile)
+	seed, err := tenant.Load(opts.TenantFile)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +126,7 @@ func Start(opts Options) (*Server, error) {
 	if err := s.prepareDir(); err != nil {
 		return nil, err
 	}
-	if s.pki, err = newPKI(now, tenant.Application.DisplayName); err != nil {
+	if s.pki, err = newPKI(now, seed.Application.DisplayName); err != nil {
 		return nil, s.abort(err)
 	}
 	if s.federated, err = newFederatedIssuer(); err != nil {
@@ -134,18 +136,18 @@ func Start(opts Options) (*Server, error) {
 		return nil, s.abort(fmt.Errorf("listen on %s: %w", opts.Addr, err))
 	}
 	s.url = baseURL(s.listener.Addr())
-	s.dir = newDirectory(tenant, now)
+	s.dir = newDirectory(seed, now)
 	s.dir.profile = opts.Profile
 	if opts.LogLag != 0 || opts.LogLagSet {
 		lag := opts.LogLag
 		s.dir.lagOverride = &lag
 	}
-	s.app = newAppRegistration(tenant)
+	s.app = newAppRegistration(seed)
 	s.publicApps = map[string]bool{}
-	for _, id := range tenant.PublicClients {
+	for _, id := range seed.PublicClients {
 		s.publicApps[id] = true
 	}
-	s.tokens = newTokenIssuer(s.issuer(), tenant.TenantID, &s.clock)
+	s.tokens = newTokenIssuer(s.issuer(), seed.TenantID, &s.clock)
 	s.entra = newEntraState()
 	if err := s.writeFiles(); err != nil {
 		return nil, s.abort(err)
@@ -177,7 +179,7 @@ func Start(opts Options) (*Server, error) {
 // defaultPublicClient is "Microsoft Graph Command Line Tools", provctl's default client id.
 const defaultPublicClient = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 
-func newAppRegistration(t *tenantFile) appRegistration {
+func newAppRegistration(t *tenant.File) appRegistration {
 	a := appRegistration{
 		clientID: t.Application.ClientID, name: t.Application.DisplayName,
 		secret: t.Application.ClientSecret, roles: t.Application.Roles,

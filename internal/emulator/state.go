@@ -4,16 +4,18 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // directory is the mutable tenant: objects, jobs and provisioning logs. One
 // mutex guards it; handlers hold it only while reading or changing state.
 type directory struct {
 	mu        sync.Mutex
-	tenant    *tenantFile
+	tenant    *tenant.File
 	tenantHex string // tenant id without dashes, as in job ids
-	users     []*tenantUser
-	groups    []*tenantGroup
+	users     []*tenant.User
+	groups    []*tenant.Group
 	sps       []*spState
 	logs      []logRecord // provisioning-log entries, oldest first
 	rateLimit bool        // provisionOnDemand throttling on/off
@@ -26,14 +28,14 @@ type directory struct {
 
 // spState is a service principal and its jobs.
 type spState struct {
-	def  tenantServicePrincipal
+	def  tenant.ServicePrincipal
 	jobs []*jobState
 }
 
 // jobState is a synchronization job's mutable status.
 type jobState struct {
 	sp             *spState
-	def            tenantJob
+	def            tenant.Job
 	scheduleState  string // Active | Paused | Disabled
 	code           string // Active | Paused | Quarantine | NotRun
 	quarantined    bool
@@ -44,7 +46,7 @@ type jobState struct {
 	inTarget       map[string]string // user id → target id, for users already provisioned
 	groupsInTarget map[string]string // group id → target id
 	apply          applyOutcome
-	podCalls       []time.Time // provisionOnDemand calls in the rate-limit window
+	onDemandCalls  []time.Time // provisionOnDemand calls in the rate-limit window
 }
 
 // execution is a synchronizationTaskExecution.
@@ -53,7 +55,7 @@ type execution struct {
 	began    time.Time
 	ended    time.Time
 	state    string // Succeeded | Failed | EntryLevelErrors
-	err      *tenantError
+	err      *tenant.Error
 	entitled int
 	imported int
 	exported int
@@ -72,7 +74,7 @@ type outcomeStatus struct {
 	exec *execution
 }
 
-func newDirectory(t *tenantFile, start time.Time) *directory {
+func newDirectory(t *tenant.File, start time.Time) *directory {
 	d := &directory{
 		tenant:    t,
 		tenantHex: strings.ReplaceAll(t.TenantID, "-", ""),
@@ -99,7 +101,7 @@ func newDirectory(t *tenantFile, start time.Time) *directory {
 
 // newJobState derives a plausible history from the seeded state: a job that
 // ran 40 minutes ago (PT40M schedule), or one quarantined 20 minutes ago.
-func newJobState(sp *spState, def tenantJob, start time.Time) *jobState {
+func newJobState(sp *spState, def tenant.Job, start time.Time) *jobState {
 	j := &jobState{sp: sp, def: def, scheduleState: "Active", code: def.State, inTarget: map[string]string{}, groupsInTarget: map[string]string{}}
 	for _, id := range def.Provisioned {
 		j.inTarget[id] = newGUID()
@@ -145,12 +147,12 @@ func (j *jobState) behaviourStatus(at time.Time) outcomeStatus {
 	return outcomeStatus{code: "Active", exec: exec}
 }
 
-var errRedundantExport = &tenantError{
+var errRedundantExport = &tenant.Error{
 	Code:    "RedundantExport",
 	Message: "The state of the user in both the source and target systems already match.",
 }
 
-var errNotEntitled = &tenantError{
+var errNotEntitled = &tenant.Error{
 	Code:    "NotEffectivelyEntitled",
 	Message: "The user is not assigned to the application or is out of scope of the provisioning scoping filters.",
 }
@@ -176,7 +178,7 @@ func (sp *spState) findJob(id string) *jobState {
 }
 
 // findUser looks a user up by object id or userPrincipalName.
-func (d *directory) findUser(idOrUPN string) *tenantUser {
+func (d *directory) findUser(idOrUPN string) *tenant.User {
 	for _, u := range d.users {
 		if strings.EqualFold(u.ID, idOrUPN) || strings.EqualFold(u.UserPrincipalName, idOrUPN) {
 			return u
@@ -187,7 +189,7 @@ func (d *directory) findUser(idOrUPN string) *tenantUser {
 
 // findUserByDN looks a user up by its on-premises distinguished name (AD
 // compares DNs case-insensitively).
-func (d *directory) findUserByDN(dn string) *tenantUser {
+func (d *directory) findUserByDN(dn string) *tenant.User {
 	for _, u := range d.users {
 		if u.OnPremisesDistinguishedName != "" && strings.EqualFold(u.OnPremisesDistinguishedName, dn) {
 			return u
@@ -196,7 +198,7 @@ func (d *directory) findUserByDN(dn string) *tenantUser {
 	return nil
 }
 
-func (d *directory) findGroup(id string) *tenantGroup {
+func (d *directory) findGroup(id string) *tenant.Group {
 	for _, g := range d.groups {
 		if strings.EqualFold(g.ID, id) {
 			return g

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // graphAudience is the aud of every access token the emulator issues: Graph's
@@ -37,8 +39,8 @@ func newTokenIssuer(issuer, tenantID string, c *clock) *tokenIssuer {
 
 // subject is who a token is for: a user (delegated, scp) or an app (roles).
 type subject struct {
-	user       *tenantUser // nil for app-only
-	clientID   string      // appid claim: the client that asked
+	user       *tenant.User // nil for app-only
+	clientID   string       // appid claim: the client that asked
 	clientName string
 	appOID     string   // app-only: the service principal's object id
 	perms      []string // delegated scopes or application roles

@@ -3,19 +3,21 @@ package emulator
 import (
 	"strings"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
-// podResult is the outcome of provisioning one object on demand. It renders
-// as the provisionOnDemand answer (pod_answer.go: capitalised enums, "type")
+// onDemandResult is the outcome of provisioning one object on demand. It renders
+// as the provisionOnDemand answer (on_demand_answer.go: capitalised enums, "type")
 // and as a provisioning-log entry (log_entry.go: lower-case enums,
 // "provisioningStepType").
-type podResult struct {
+type onDemandResult struct {
 	result       string // Success | Skipped | Failure | Warning
-	err          *tenantError
+	err          *tenant.Error
 	action       string // Create | Update | Other
 	changeID     string
 	start, end   time.Time
-	steps        []podStep
+	steps        []onDemandStep
 	modified     []modifiedProperty
 	objectType   string // User | Group
 	sourceID     string // object id; for cloud sync the AD distinguished name
@@ -24,11 +26,11 @@ type podResult struct {
 	displayName  string // the source object's display name
 	upn          string // users only
 	targetID     string // "" when nothing exists in the target
-	emptyValue   bool   // group answers carry value "{}" (graph-api.md §1 example 3)
+	emptyValue   bool   // group answers carry value "{}", as Microsoft's group example does
 	job          *jobState
 }
 
-type podStep struct {
+type onDemandStep struct {
 	name, stepType, status, description string
 	details                             orderedObject
 }
@@ -48,19 +50,19 @@ const (
 	userFailed
 )
 
-func (r *podResult) step(name, typ, status, desc string, details orderedObject) {
+func (r *onDemandResult) step(name, typ, status, desc string, details orderedObject) {
 	if details == nil {
 		details = object()
 	}
-	r.steps = append(r.steps, podStep{name, typ, status, desc, details})
+	r.steps = append(r.steps, onDemandStep{name, typ, status, desc, details})
 }
 
 // userResult builds the result for user u at job j (Entra ID → app, the
 // shape of Microsoft's example 1; cross-tenant sync uses it too).
-func userResult(j *jobState, u *tenantUser, how userOutcome, targetID string, at time.Time) *podResult {
+func userResult(j *jobState, u *tenant.User, how userOutcome, targetID string, at time.Time) *onDemandResult {
 	target := j.targetName()
 	upn := u.UserPrincipalName
-	r := &podResult{
+	r := &onDemandResult{
 		result: "Success", action: "Create", changeID: newGUID(), start: at, end: at.Add(1840 * time.Millisecond),
 		objectType: "User", sourceID: u.ID, sourceName: upn, displayName: u.DisplayName, upn: upn, targetID: targetID, job: j,
 	}
@@ -118,15 +120,15 @@ func retrievedFrom(name, target string) string {
 }
 
 // mailNickname is the alias part of the UPN.
-func mailNickname(u *tenantUser) string {
+func mailNickname(u *tenant.User) string {
 	nick, _, _ := strings.Cut(u.UserPrincipalName, "@")
 	return nick
 }
 
 // groupResult builds the result for group g (and its listed members).
-func groupResult(j *jobState, g *tenantGroup, created bool, targetID string, members []string, at time.Time) *podResult {
+func groupResult(j *jobState, g *tenant.Group, created bool, targetID string, members []string, at time.Time) *onDemandResult {
 	target := j.targetName()
-	r := &podResult{
+	r := &onDemandResult{
 		result: "Success", action: "Update", changeID: newGUID(), start: at, end: at.Add(2310 * time.Millisecond),
 		objectType: "Group", sourceID: g.ID, sourceName: g.DisplayName, displayName: g.DisplayName, targetID: targetID, emptyValue: true, job: j,
 	}
@@ -155,7 +157,7 @@ func groupResult(j *jobState, g *tenantGroup, created bool, targetID string, mem
 func (j *jobState) targetName() string { return nameOr(j.def.TargetSystem, j.sp.def.DisplayName) }
 
 // applyStatus is the final outcome r leaves on the job's apply. resource.
-func (r *podResult) applyStatus() outcomeStatus {
+func (r *onDemandResult) applyStatus() outcomeStatus {
 	exec := &execution{id: r.changeID, began: r.start, ended: r.end, state: "Succeeded", entitled: 1, imported: 1}
 	switch r.result {
 	case "Failure":

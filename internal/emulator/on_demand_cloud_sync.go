@@ -1,14 +1,18 @@
 package emulator
 
-import "time"
+import (
+	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
+)
 
 // cloudSyncResult builds the result of syncing AD user u to Entra ID on
 // demand. Cloud Sync matches the AD user to its Entra ID user and updates
 // it; the subject is named by its distinguished name.
-func cloudSyncResult(j *jobState, u *tenantUser, at time.Time) *podResult {
+func cloudSyncResult(j *jobState, u *tenant.User, at time.Time) *onDemandResult {
 	dn, upn := u.OnPremisesDistinguishedName, u.UserPrincipalName
 	ad := newADIdentity(dn)
-	r := &podResult{
+	r := &onDemandResult{
 		result: "Success", action: "Update", changeID: newGUID(), start: at, end: at.Add(1719 * time.Millisecond),
 		objectType: "User", sourceID: dn, sourceAnchor: ad.objectGUID, sourceName: upn, displayName: u.DisplayName,
 		upn: upn, targetID: u.ID, job: j,
@@ -40,7 +44,7 @@ func cloudSyncResult(j *jobState, u *tenantUser, at time.Time) *podResult {
 
 // cloudSyncValue is the value object of Microsoft's example 2: steps first,
 // modified properties without oldValue, identities and systems cut down.
-func (r *podResult) cloudSyncValue() orderedObject {
+func (r *onDemandResult) cloudSyncValue() orderedObject {
 	modified := []any{}
 	for _, m := range r.modified {
 		modified = append(modified, object("displayName", m.name, "newValue", m.new))

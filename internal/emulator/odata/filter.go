@@ -1,4 +1,4 @@
-package emulator
+package odata
 
 import (
 	"fmt"
@@ -12,30 +12,33 @@ import (
 // startswith/endswith/contains, tolower(field), quoted strings with ''
 // escapes, and bare dates, numbers, GUIDs, true/false/null.
 
-// filterNode is a parsed $filter expression.
-type filterNode interface {
-	eval(get fieldGetter) bool
-	walk(visit func(op, field string))
+// Filter is a parsed $filter expression.
+type Filter interface {
+	// Eval reports whether the object whose fields get reads matches.
+	Eval(get Getter) bool
+	// Walk calls visit with every predicate's operator (lower case) and
+	// property path, left to right.
+	Walk(visit func(op, field string))
 }
 
-// fieldGetter returns a field's value: a string, a float64, or nil.
-type fieldGetter func(field string) any
+// Getter returns a field's value: a string, a float64, a bool, or nil.
+type Getter func(field string) any
 
 type logicalNode struct {
 	op          string // and | or
-	left, right filterNode
+	left, right Filter
 }
 
-func (n *logicalNode) eval(get fieldGetter) bool {
+func (n *logicalNode) Eval(get Getter) bool {
 	if n.op == "and" {
-		return n.left.eval(get) && n.right.eval(get)
+		return n.left.Eval(get) && n.right.Eval(get)
 	}
-	return n.left.eval(get) || n.right.eval(get)
+	return n.left.Eval(get) || n.right.Eval(get)
 }
 
-func (n *logicalNode) walk(visit func(op, field string)) {
-	n.left.walk(visit)
-	n.right.walk(visit)
+func (n *logicalNode) Walk(visit func(op, field string)) {
+	n.left.Walk(visit)
+	n.right.Walk(visit)
 }
 
 // predicateNode is `field op literal` or `fn(field, literal)`.
@@ -45,9 +48,9 @@ type predicateNode struct {
 	value literal
 }
 
-func (n *predicateNode) walk(visit func(op, field string)) { visit(n.op, n.field) }
+func (n *predicateNode) Walk(visit func(op, field string)) { visit(n.op, n.field) }
 
-func (n *predicateNode) eval(get fieldGetter) bool {
+func (n *predicateNode) Eval(get Getter) bool {
 	v := get(n.field)
 	lit := n.value
 	switch n.op {
@@ -142,8 +145,8 @@ type literal struct {
 	t    time.Time
 }
 
-// parseFilter parses a $filter value.
-func parseFilter(src string) (filterNode, error) {
+// ParseFilter parses a $filter value.
+func ParseFilter(src string) (Filter, error) {
 	toks, err := lexFilter(src)
 	if err != nil {
 		return nil, err
@@ -254,10 +257,10 @@ func (p *filterParser) expect(k tokKind, what string) error {
 	return nil
 }
 
-func (p *filterParser) expr() (filterNode, error) {
+func (p *filterParser) expr() (Filter, error) {
 	left, err := p.term()
 	for err == nil && p.keyword("or") {
-		var right filterNode
+		var right Filter
 		if right, err = p.term(); err == nil {
 			left = &logicalNode{op: "or", left: left, right: right}
 		}
@@ -265,10 +268,10 @@ func (p *filterParser) expr() (filterNode, error) {
 	return left, err
 }
 
-func (p *filterParser) term() (filterNode, error) {
+func (p *filterParser) term() (Filter, error) {
 	left, err := p.factor()
 	for err == nil && p.keyword("and") {
-		var right filterNode
+		var right Filter
 		if right, err = p.factor(); err == nil {
 			left = &logicalNode{op: "and", left: left, right: right}
 		}
@@ -276,7 +279,7 @@ func (p *filterParser) term() (filterNode, error) {
 	return left, err
 }
 
-func (p *filterParser) factor() (filterNode, error) {
+func (p *filterParser) factor() (Filter, error) {
 	if p.peek().kind == tokOpen {
 		p.next()
 		n, err := p.expr()
@@ -375,7 +378,7 @@ func parseBareLiteral(w string) (literal, bool) {
 	if t, err := time.Parse("2006-01-02", w); err == nil {
 		return literal{kind: litDate, t: t}, true
 	}
-	if isGUID(w) {
+	if IsGUID(w) {
 		return literal{kind: litString, s: w}, true
 	}
 	if f, err := strconv.ParseFloat(w, 64); err == nil {
@@ -384,7 +387,8 @@ func parseBareLiteral(w string) (literal, bool) {
 	return literal{}, false
 }
 
-func isGUID(s string) bool {
+// IsGUID reports whether s is a GUID in its 8-4-4-4-12 hex form.
+func IsGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

@@ -1,4 +1,4 @@
-package emulator
+package odata
 
 import "testing"
 
@@ -32,12 +32,12 @@ func TestParseFilter(t *testing.T) {
 		{"ServicePrincipal/Id eq 3f2504e0-4f89-11d3-9a0c-0305e82c3301", false},
 	}
 	for _, tt := range tests {
-		n, err := parseFilter(tt.filter)
+		n, err := ParseFilter(tt.filter)
 		if err != nil {
 			t.Errorf("%s: %v", tt.filter, err)
 			continue
 		}
-		if got := n.eval(mapGetter(obj)); got != tt.want {
+		if got := n.Eval(MapGetter(obj)); got != tt.want {
 			t.Errorf("%s = %v, want %v", tt.filter, got, tt.want)
 		}
 	}
@@ -54,7 +54,7 @@ func TestParseFilter(t *testing.T) {
 		"'x' eq displayName",
 		"displayName eq 'x' extra",
 	} {
-		if _, err := parseFilter(bad); err == nil {
+		if _, err := ParseFilter(bad); err == nil {
 			t.Errorf("%q parsed without error", bad)
 		}
 	}

@@ -1,18 +1,20 @@
 package emulator
 
-import "time"
+import (
+	"time"
+)
 
 // crossTenantKey is the key cross-tenant synchronization answers with: a
-// .NET type name where other jobs put JSON (graph-api.md §1).
+// .NET type name where other jobs put JSON.
 const crossTenantKey = "Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo"
 
 // syncFabricContext is the @odata.context of Cloud Sync answers, which come
 // from the sync fabric rather than from Graph's own metadata.
 const syncFabricContext = "https://syncfabric.windowsazure.com/api/$metadata#microsoft.synchronization.stringKeyStringValuePair"
 
-// podAnswer is the provisionOnDemand response body for r, in the shape of
+// onDemandAnswer is the provisionOnDemand response body for r, in the shape of
 // the job's kind. Members are in the service's order, not sorted.
-func (g *graphReq) podAnswer(r *podResult) orderedObject {
+func (g *graphReq) onDemandAnswer(r *onDemandResult) orderedObject {
 	graphContext := g.odataContext("microsoft.graph.stringKeyStringValuePair")
 	switch r.job.answerKind() {
 	case crossTenantAnswer:
@@ -28,7 +30,7 @@ func (g *graphReq) podAnswer(r *podResult) orderedObject {
 }
 
 // key is {"result","details"} as JSON text, result first.
-func (r *podResult) key() string {
+func (r *onDemandResult) key() string {
 	details := object()
 	if r.err != nil && r.result != "Success" {
 		details = object("errorCode", r.err.Code, "errorMessage", r.err.Message)
@@ -37,7 +39,7 @@ func (r *podResult) key() string {
 }
 
 // valueText renders the value with build, or "{}" for a group.
-func (r *podResult) valueText(build func() orderedObject) string {
+func (r *onDemandResult) valueText(build func() orderedObject) string {
 	if r.emptyValue {
 		return "{}"
 	}
@@ -45,7 +47,7 @@ func (r *podResult) valueText(build func() orderedObject) string {
 }
 
 // galleryValue is the value object of Microsoft's example 1, in its order.
-func (r *podResult) galleryValue() orderedObject {
+func (r *onDemandResult) galleryValue() orderedObject {
 	return object(
 		"action", r.action,
 		"changeId", r.changeID,
@@ -64,7 +66,7 @@ func (r *podResult) galleryValue() orderedObject {
 
 // syncFabricRecord is one element of a cross-tenant answer's value array:
 // the gallery fields, in the sync fabric's order (provisioningSteps first).
-func (r *podResult) syncFabricRecord() orderedObject {
+func (r *onDemandResult) syncFabricRecord() orderedObject {
 	v := r.galleryValue()
 	return object(
 		"provisioningSteps", v.get("provisioningSteps"),
@@ -83,7 +85,7 @@ func (r *podResult) syncFabricRecord() orderedObject {
 }
 
 // answerSteps renders the steps with capitalised enums and timestamps.
-func (r *podResult) answerSteps() []any {
+func (r *onDemandResult) answerSteps() []any {
 	steps := []any{}
 	for i, s := range r.steps {
 		steps = append(steps, object(
@@ -95,7 +97,7 @@ func (r *podResult) answerSteps() []any {
 }
 
 // statusInfo is the answer's statusDetails, every member present.
-func (r *podResult) statusInfo() orderedObject {
+func (r *onDemandResult) statusInfo() orderedObject {
 	var code, reason, category, action any
 	if r.result == "Failure" {
 		code, reason, category = r.err.Code, r.err.Message, "NonServiceFailure"
@@ -105,7 +107,7 @@ func (r *podResult) statusInfo() orderedObject {
 		"errorCategory", category, "recommendedAction", action)
 }
 
-func (r *podResult) modifiedWithOld() []any {
+func (r *onDemandResult) modifiedWithOld() []any {
 	out := []any{}
 	for _, m := range r.modified {
 		out = append(out, object("displayName", m.name, "oldValue", m.old, "newValue", m.new))

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import (
 	_ "embed"
@@ -10,14 +10,14 @@ import (
 )
 
 // builtinTenant is the default seed. It is also the reference example of the
-// tenant-file format (see tenantFile and docs/emulator.md).
+// tenant-file format (see File and docs/emulator.md).
 //
 //go:embed tenant.json
 var builtinTenant []byte
 
-// tenantFile is the JSON format of Options.TenantFile: the seed that replaces
+// File is the JSON format of Options.TenantFile: the seed that replaces
 // the built-in tenant. Unknown fields are rejected so typos surface. Example
-// (the built-in tenant is internal/emulator/tenant.json):
+// (the built-in tenant is internal/emulator/tenant/tenant.json):
 //
 //	{
 //	  "tenantId": "6a2de586-6d0e-4e39-a06f-39c6893e0873",
@@ -33,19 +33,19 @@ var builtinTenant []byte
 //	    "jobs": [{"id": "BoxOutDelta.…", "templateId": "BoxOutDelta", "state": "Active", "outcome": "success",
 //	      "pendingPolls": 1, "rules": [{"id": "…", "name": "USER_TO_USER", "objectType": "User"}]}]}]
 //	}
-type tenantFile struct {
-	TenantID          string                   `json:"tenantId"`
-	DisplayName       string                   `json:"displayName"`
-	Domain            string                   `json:"domain"`
-	Users             []tenantUser             `json:"users"`
-	Groups            []tenantGroup            `json:"groups"`
-	Application       tenantApplication        `json:"application"`
-	PublicClients     []string                 `json:"publicClients"`
-	ServicePrincipals []tenantServicePrincipal `json:"servicePrincipals"`
+type File struct {
+	TenantID          string             `json:"tenantId"`
+	DisplayName       string             `json:"displayName"`
+	Domain            string             `json:"domain"`
+	Users             []User             `json:"users"`
+	Groups            []Group            `json:"groups"`
+	Application       Application        `json:"application"`
+	PublicClients     []string           `json:"publicClients"`
+	ServicePrincipals []ServicePrincipal `json:"servicePrincipals"`
 }
 
-// tenantUser is a user of the tenant.
-type tenantUser struct {
+// User is a user of the tenant.
+type User struct {
 	ID                string `json:"id"`
 	UserPrincipalName string `json:"userPrincipalName"`
 	DisplayName       string `json:"displayName"`
@@ -58,8 +58,8 @@ type tenantUser struct {
 	OnPremisesDistinguishedName string `json:"onPremisesDistinguishedName,omitempty"`
 }
 
-// tenantGroup is a security group; Members holds user object ids.
-type tenantGroup struct {
+// Group is a security group; Members holds user object ids.
+type Group struct {
 	ID          string   `json:"id"`
 	DisplayName string   `json:"displayName"`
 	Description string   `json:"description,omitempty"`
@@ -67,37 +67,37 @@ type tenantGroup struct {
 	Members     []string `json:"members"`
 }
 
-// tenantApplication is the app registration used for app-only sign-in.
+// Application is the app registration used for app-only sign-in.
 // An empty ClientSecret gets a random one per start. Roles defaults to every
 // application permission the emulator checks.
-type tenantApplication struct {
+type Application struct {
 	ClientID             string                `json:"clientId"`
 	DisplayName          string                `json:"displayName"`
 	ClientSecret         string                `json:"clientSecret,omitempty"`
 	Roles                []string              `json:"roles,omitempty"`
-	FederatedCredentials []federatedCredential `json:"federatedCredentials,omitempty"`
+	FederatedCredentials []FederatedCredential `json:"federatedCredentials,omitempty"`
 }
 
-// federatedCredential trusts tokens from an external issuer for a subject
+// FederatedCredential trusts tokens from an external issuer for a subject
 // (workload identity federation).
-type federatedCredential struct {
+type FederatedCredential struct {
 	Name      string   `json:"name,omitempty"`
 	Issuer    string   `json:"issuer"`
 	Subject   string   `json:"subject"`
 	Audiences []string `json:"audiences"`
 }
 
-// tenantServicePrincipal is a service principal; Assignments holds the ids of
+// ServicePrincipal is a service principal; Assignments holds the ids of
 // users assigned to it (provisioning scope), Jobs its synchronization jobs.
-type tenantServicePrincipal struct {
-	ID          string      `json:"id"`
-	AppID       string      `json:"appId"`
-	DisplayName string      `json:"displayName"`
-	Assignments []string    `json:"assignments,omitempty"`
-	Jobs        []tenantJob `json:"jobs,omitempty"`
+type ServicePrincipal struct {
+	ID          string   `json:"id"`
+	AppID       string   `json:"appId"`
+	DisplayName string   `json:"displayName"`
+	Assignments []string `json:"assignments,omitempty"`
+	Jobs        []Job    `json:"jobs,omitempty"`
 }
 
-// tenantJob is a synchronization job and how it behaves.
+// Job is a synchronization job and how it behaves.
 //
 // State is the job's status code: Active, Paused, Quarantine or NotRun.
 // The template decides the answer's shape (answer_kind.go): Azure2Azure
@@ -108,37 +108,37 @@ type tenantServicePrincipal struct {
 // RedundantExport) or "failure" (fails at export with Error).
 // PendingPolls is how many polls of the apply. resource stay pending at start.
 // Provisioned lists user ids that already exist in the target system.
-type tenantJob struct {
-	ID           string       `json:"id"`
-	TemplateID   string       `json:"templateId"`
-	TargetSystem string       `json:"targetSystem,omitempty"`
-	State        string       `json:"state"`
-	Outcome      string       `json:"outcome"`
-	Error        *tenantError `json:"error,omitempty"`
-	PendingPolls int          `json:"pendingPolls,omitempty"`
-	Provisioned  []string     `json:"provisioned,omitempty"`
-	Rules        []tenantRule `json:"rules"`
+type Job struct {
+	ID           string   `json:"id"`
+	TemplateID   string   `json:"templateId"`
+	TargetSystem string   `json:"targetSystem,omitempty"`
+	State        string   `json:"state"`
+	Outcome      string   `json:"outcome"`
+	Error        *Error   `json:"error,omitempty"`
+	PendingPolls int      `json:"pendingPolls,omitempty"`
+	Provisioned  []string `json:"provisioned,omitempty"`
+	Rules        []Rule   `json:"rules"`
 }
 
-// tenantError is a synchronization error.
-type tenantError struct {
+// Error is a synchronization error.
+type Error struct {
 	Code             string `json:"code"`
 	Message          string `json:"message"`
 	TenantActionable bool   `json:"tenantActionable"`
 }
 
-// tenantRule is a synchronization rule of the job schema; ObjectType is the
+// Rule is a synchronization rule of the job schema; ObjectType is the
 // source object it maps ("User" or "Group"). A rule without ID is rendered
 // like the legacy rules real tenants return: no id, editable, priority or
 // enabled; provisionOnDemand cannot name it.
-type tenantRule struct {
+type Rule struct {
 	ID         string `json:"id"`
 	Name       string `json:"name"`
 	ObjectType string `json:"objectType"`
 }
 
-// loadTenant reads path, or the built-in tenant when path is empty.
-func loadTenant(path string) (*tenantFile, error) {
+// Load reads the tenant file at path, or the built-in tenant when path is empty.
+func Load(path string) (*File, error) {
 	data := builtinTenant
 	if path != "" {
 		var err error
@@ -146,7 +146,7 @@ func loadTenant(path string) (*tenantFile, error) {
 			return nil, fmt.Errorf("read tenant file: %w", err)
 		}
 	}
-	var t tenantFile
+	var t File
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&t); err != nil {
@@ -170,9 +170,13 @@ var (
 	validJobOutcomes = map[string]bool{"success": true, "skipped": true, "failure": true}
 )
 
+// IsJobOutcome reports whether s is an outcome a job can be seeded or steered
+// with: success, skipped or failure.
+func IsJobOutcome(s string) bool { return validJobOutcomes[s] }
+
 // validate checks references and enumerations so a bad seed fails at start
 // rather than as a confusing answer later.
-func (t *tenantFile) validate() error {
+func (t *File) validate() error {
 	var errs []error
 	if t.TenantID == "" || t.Domain == "" {
 		errs = append(errs, errors.New("tenantId and domain are required"))

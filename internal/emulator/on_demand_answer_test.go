@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/provctl/provctl/internal/emulator/odata"
 )
 
 // Member orders as the service writes them (Microsoft's examples 1 and 2).
@@ -28,8 +30,8 @@ const (
 	redundantKV = `{"result":"Skipped","details":{"errorCode":"RedundantExport","errorMessage":"The state of the user in both the source and target systems already match."}}`
 )
 
-// podRaw posts provisionOnDemand and returns the answer's key and value texts.
-func (h *harness) podRaw(t *testing.T, sp, job string, body any) (response, string, string) {
+// onDemandRaw posts provisionOnDemand and returns the answer's key and value texts.
+func (h *harness) onDemandRaw(t *testing.T, sp, job string, body any) (response, string, string) {
 	t.Helper()
 	r := h.graph("POST", jobPath(sp, job)+"/provisionOnDemand", body)
 	wantStatus(t, r, http.StatusOK)
@@ -41,7 +43,7 @@ func (h *harness) podRaw(t *testing.T, sp, job string, body any) (response, stri
 
 func TestGalleryAnswerKeepsTheServiceOrder(t *testing.T) {
 	h := start(t, Options{})
-	_, key, value := h.podRaw(t, boxSP, boxJob, podBody(boxRule, adeleID, "User"))
+	_, key, value := h.onDemandRaw(t, boxSP, boxJob, onDemandBody(boxRule, adeleID, "User"))
 	if key != `{"result":"Success","details":{}}` {
 		t.Errorf("key = %s", key)
 	}
@@ -68,7 +70,7 @@ func TestGalleryAnswerKeepsTheServiceOrder(t *testing.T) {
 
 	// Again: RedundantExport, and the matching step names the target object
 	// with the service's two spaces.
-	_, key, value = h.podRaw(t, boxSP, boxJob, podBody(boxRule, adeleID, "User"))
+	_, key, value = h.onDemandRaw(t, boxSP, boxJob, onDemandBody(boxRule, adeleID, "User"))
 	if key != redundantKV {
 		t.Errorf("key = %s", key)
 	}
@@ -80,7 +82,7 @@ func TestGalleryAnswerKeepsTheServiceOrder(t *testing.T) {
 
 func TestCrossTenantAnswer(t *testing.T) {
 	h := start(t, Options{})
-	r, key, value := h.podRaw(t, xtSP, xtJob, podBody(xtRule, adeleID, "User"))
+	r, key, value := h.onDemandRaw(t, xtSP, xtJob, onDemandBody(xtRule, adeleID, "User"))
 	if key != "Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo" {
 		t.Errorf("key = %s", key)
 	}
@@ -103,11 +105,11 @@ func TestCrossTenantAnswer(t *testing.T) {
 	}
 
 	// The result is only inside the records: the key stays the type name.
-	_, key, value = h.podRaw(t, xtSP, xtJob, podBody(xtRule, adeleID, "User"))
+	_, key, value = h.onDemandRaw(t, xtSP, xtJob, onDemandBody(xtRule, adeleID, "User"))
 	if key != crossTenantKey || rawMember(t, value, 0, "statusInfo", "status") != `"Skipped"` {
 		t.Errorf("second run: key %s, status %s", key, rawMember(t, value, 0, "statusInfo", "status"))
 	}
-	_, _, value = h.podRaw(t, xtSP, xtJob, podBody(xtRule, meganID, "User"))
+	_, _, value = h.onDemandRaw(t, xtSP, xtJob, onDemandBody(xtRule, meganID, "User"))
 	if rawMember(t, value, 0, "statusInfo", "status") != `"Skipped"` || rawMember(t, value, 0, "action") != `"Other"` {
 		t.Errorf("megan = %s", value)
 	}
@@ -115,7 +117,7 @@ func TestCrossTenantAnswer(t *testing.T) {
 
 func TestCloudSyncAnswer(t *testing.T) {
 	h := start(t, Options{})
-	r, key, value := h.podRaw(t, csSP, csJob, podBody(csRule, adeleDN, "user"))
+	r, key, value := h.onDemandRaw(t, csSP, csJob, onDemandBody(csRule, adeleDN, "user"))
 	if r.body["@odata.context"] != "https://syncfabric.windowsazure.com/api/$metadata#microsoft.synchronization.stringKeyStringValuePair" {
 		t.Errorf("@odata.context = %v", r.body["@odata.context"])
 	}
@@ -147,7 +149,7 @@ func TestCloudSyncAnswer(t *testing.T) {
 		}
 	}
 	src := rawMember(t, value, "sourceIdentity")
-	if orderedKeys(t, src) != "id,type" || rawMember(t, src, "type") != `"user"` || !isGUID(get(a, "sourceIdentity", "id").(string)) {
+	if orderedKeys(t, src) != "id,type" || rawMember(t, src, "type") != `"user"` || !odata.IsGUID(get(a, "sourceIdentity", "id").(string)) {
 		t.Errorf("sourceIdentity = %s", src)
 	}
 	if rawMember(t, value, "sourceSystem") != `{"name":"Active Directory"}` || rawMember(t, value, "targetSystem") != `{"name":"Azure Active Directory"}` {
@@ -167,9 +169,9 @@ func TestCloudSyncAnswer(t *testing.T) {
 	}
 
 	// Cloud Sync subjects are DNs; other jobs do not take DNs.
-	wantGraphError(t, h.graph("POST", jobPath(csSP, csJob)+"/provisionOnDemand", podBody(csRule, adeleID, "user")), http.StatusNotFound, "Request_ResourceNotFound")
-	wantGraphError(t, h.graph("POST", jobPath(csSP, csJob)+"/provisionOnDemand", podBody(csRule, "CN=Nobody,OU=Users,DC=contoso,DC=test", "user")), http.StatusNotFound, "Request_ResourceNotFound")
-	wantGraphError(t, h.graph("POST", jobPath(boxSP, boxJob)+"/provisionOnDemand", podBody(boxRule, adeleDN, "User")), http.StatusNotFound, "Request_ResourceNotFound")
+	wantGraphError(t, h.graph("POST", jobPath(csSP, csJob)+"/provisionOnDemand", onDemandBody(csRule, adeleID, "user")), http.StatusNotFound, "Request_ResourceNotFound")
+	wantGraphError(t, h.graph("POST", jobPath(csSP, csJob)+"/provisionOnDemand", onDemandBody(csRule, "CN=Nobody,OU=Users,DC=contoso,DC=test", "user")), http.StatusNotFound, "Request_ResourceNotFound")
+	wantGraphError(t, h.graph("POST", jobPath(boxSP, boxJob)+"/provisionOnDemand", onDemandBody(boxRule, adeleDN, "User")), http.StatusNotFound, "Request_ResourceNotFound")
 }
 
 func decodeText(t *testing.T, value string) map[string]any {
@@ -198,7 +200,7 @@ func TestGroupMembersGetTheirOwnLogEntries(t *testing.T) {
 		return get(r.body, "value").([]any)
 	}
 	before := len(count("jobId eq '" + boxJob + "'"))
-	_, key, value := h.podRaw(t, boxSP, boxJob, podBody(boxGRule, salesID, "Group", adeleID, meganID))
+	_, key, value := h.onDemandRaw(t, boxSP, boxJob, onDemandBody(boxGRule, salesID, "Group", adeleID, meganID))
 	if key != `{"result":"Success","details":{}}` || value != "{}" {
 		t.Errorf("group answer: key %s value %s", key, value)
 	}
@@ -218,7 +220,7 @@ func TestGroupMembersGetTheirOwnLogEntries(t *testing.T) {
 		t.Errorf("megan entry = %v", e)
 	}
 	// Members listed again are now redundant for Adele.
-	h.podRaw(t, boxSP, boxJob, podBody(boxGRule, salesID, "Group", adeleID))
+	h.onDemandRaw(t, boxSP, boxJob, onDemandBody(boxGRule, salesID, "Group", adeleID))
 	if e := q(adeleID); get(e, "provisioningStatusInfo", "status") != "skipped" || get(e, "provisioningAction") != "other" {
 		t.Errorf("adele again = %v", e)
 	}
