@@ -55,13 +55,12 @@ func maybeApplied(method, target string, sent bool, err error) error {
 		return err
 	}
 	var (
-		gerr *Error
 		rerr *RedirectError
 		lerr *LocalError
 	)
-	switch {
-	case errors.As(err, &gerr):
-		if gerr.StatusCode < 500 || gerr.StatusCode == http.StatusServiceUnavailable {
+	switch status := StatusOf(err); {
+	case status != 0:
+		if status < 500 || status == http.StatusServiceUnavailable {
 			return err
 		}
 	case errors.As(err, &rerr), errors.As(err, &lerr):

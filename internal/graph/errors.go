@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -57,6 +58,31 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "; Graph asked to wait %s before trying again, longer than provctl waits (%s in all): try again later", e.RetryAfter, e.RetryBudget)
 	}
 	return b.String()
+}
+
+// StatusOf is the HTTP status of the Graph error answer err is or wraps
+// (an *Error), or 0 when err holds none (a network failure, a bad id…).
+func StatusOf(err error) int {
+	var gerr *Error
+	if errors.As(err, &gerr) {
+		return gerr.StatusCode
+	}
+	return 0
+}
+
+// IsStatus reports whether err is or wraps a Graph error answer with one of
+// the HTTP status codes.
+func IsStatus(err error, codes ...int) bool {
+	status := StatusOf(err)
+	if status == 0 {
+		return false
+	}
+	for _, c := range codes {
+		if status == c {
+			return true
+		}
+	}
+	return false
 }
 
 // wireError accepts both "innerError" (what Graph sends) and "innererror"

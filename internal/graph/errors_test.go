@@ -53,7 +53,7 @@ func TestNewError(t *testing.T) {
 				RequestID: "from-header", ClientRequestID: "sent-crid"},
 		},
 		{
-			name:   "throttling body of graph-api.md §6",
+			name:   "documented throttling body",
 			status: 429,
 			header: map[string]string{"Retry-After": "2.128"},
 			body:   `{"error":{"code":"TooManyRequests","message":"Please retry again later.","innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after","request-id":"94fb3b52-452a-4535-a601-69e0a90e3aa2","status":"429"}}}`,
@@ -63,7 +63,7 @@ func TestNewError(t *testing.T) {
 			wantInText: []string{"TooManyRequests", "HTTP 429", "94fb3b52-452a-4535-a601-69e0a90e3aa2"},
 		},
 		{
-			name:   "RequestParameterInvalid of graph-api.md §1",
+			name:   "RequestParameterInvalid for a rule the job lacks",
 			status: 400,
 			body:   `{"error":{"code":"RequestParameterInvalid","message":"The request identified this synchronization job: scim.4b1ef4d54f6e4fcabfd7a2a6c4e2c4ee.1a2b. The request also identified this synchronization rule: . However, the job does not include the rule.","innerError":{"date":"2020-11-17T17:56:39","request-id":"` + rid + `","client-request-id":"` + crid + `"}}}`,
 			want: Error{StatusCode: 400, Code: "RequestParameterInvalid",

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 )
 
-// Compact versions of every provisionOnDemand shape of graph-api.md §1.
+// Compact versions of every documented provisionOnDemand answer shape.
 // The full doc examples are tested in ondemand_test.go; the fuzzer gets
 // short seeds because it minimizes every new input it finds, and
 // minimizing kilobyte-long strings would eat a short -fuzztime whole.

@@ -6,7 +6,7 @@ import (
 )
 
 // ProvisioningObjectSummary is one provisioning log entry
-// (GET /auditLogs/provisioning, graph-api.md §4).
+// (GET /auditLogs/provisioning).
 type ProvisioningObjectSummary struct {
 	ID                     string                  `json:"id"`
 	ActivityDateTime       Time                    `json:"activityDateTime"`

@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// OnDemandRequest is the provisionOnDemand body (graph-api.md §1).
+// OnDemandRequest is the provisionOnDemand body
+// (POST …/synchronization/jobs/{id}/provisionOnDemand).
 type OnDemandRequest struct {
 	Parameters []OnDemandParameters `json:"parameters"`
 }

@@ -14,7 +14,8 @@ type ServicePrincipal struct {
 	Tags        []string `json:"tags,omitempty"`
 }
 
-// SynchronizationJob is a synchronizationJob (graph-api.md §3).
+// SynchronizationJob is a synchronizationJob
+// (GET …/synchronization/jobs[/{id}]).
 type SynchronizationJob struct {
 	ID         string                   `json:"id"`
 	TemplateID string                   `json:"templateId"`

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// getJobDocExample is the v1.0 "Get synchronizationJob" doc example as
-// graph-api.md §3 describes it: a Salesforce job in quarantine whose
+// getJobDocExample is the v1.0 "Get synchronizationJob" doc example: a
+// Salesforce job in quarantine whose
 // quarantine carries empty strings in timestamp and enum fields.
 const getJobDocExample = `{
   "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('60443998-8cf7-4e61-b05c-a53b658cb5e1')/synchronization/jobs/$entity",

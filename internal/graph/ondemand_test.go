@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The provisionOnDemand answers of graph-api.md §1, at the "decoded once"
+// The documented provisionOnDemand answers (docs/graph.md), at the "decoded once"
 // level: key and value are the JSON texts that the outer body carries as
 // strings. onDemandBody wraps them into the outer body Graph sends.
 

@@ -73,21 +73,15 @@ func safeToRepeat(method string, err error) bool {
 	if repeatable(method) {
 		return true
 	}
-	var gerr *Error
-	return errors.As(err, &gerr) && (gerr.StatusCode == http.StatusTooManyRequests || gerr.StatusCode == http.StatusServiceUnavailable)
+	return IsStatus(err, http.StatusTooManyRequests, http.StatusServiceUnavailable)
 }
 
 func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	var gerr *Error
-	if errors.As(err, &gerr) {
-		switch gerr.StatusCode {
-		case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true
-		}
-		return false
+	if StatusOf(err) != 0 {
+		return IsStatus(err, http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
 	}
 	var nerr *NetworkError
 	if !errors.As(err, &nerr) {

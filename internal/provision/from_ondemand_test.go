@@ -7,7 +7,7 @@ import (
 	"github.com/provctl/provctl/internal/graph"
 )
 
-// Doc example 1 of provisionOnDemand (graph-api.md §1), abridged.
+// Doc example 1 of provisionOnDemand (Microsoft Graph reference), abridged.
 const example1Key = `{"result":"Skipped","details":{"errorCode":"RedundantExport","errorMessage":"The state of the user in both the source and target systems already match."}}`
 const example1Value = `{"action":"Other","changeId":"g8ba3be8-ab6c-4e4a-b1c5-2ab4e9c4d2f1","startTime":"2020-06-26T13:58:24.5494971Z","endTime":"2020-06-26T13:58:24.7682084Z","reportableIdentifier":"BillBob@contoso.com",
 "modifiedProperties":[{"displayName":"accountEnabled","oldValue":null,"newValue":"True"}],
@@ -103,13 +103,5 @@ func TestFromLog(t *testing.T) {
 	}
 	if o.Subject == nil || o.Subject.ID != "u1" {
 		t.Errorf("subject = %+v", o.Subject)
-	}
-}
-
-func TestLogQueryFilter(t *testing.T) {
-	q := LogQuery{JobID: "J", ChangeID: "c'1", Status: "failure", Since: "2026-11-01T00:00:00Z"}
-	want := "jobid eq 'J' and changeid eq 'c''1' and provisioningStatusInfo/status eq 'failure' and activityDateTime gt 2026-11-01T00:00:00Z"
-	if got := q.Filter(); got != want {
-		t.Fatalf("filter\n got %s\nwant %s", got, want)
 	}
 }

@@ -16,11 +16,11 @@ func (s *Service) GetJob(ctx context.Context, spID, jobID string) (*graph.Synchr
 	if err := checkID("job id", jobID); err != nil {
 		return nil, err
 	}
-	var j graph.SynchronizationJob
-	if err := s.Graph.Get(ctx, syncPath(spID, "jobs", jobID), nil, &j); err != nil {
+	j, err := s.Graph.GetJob(ctx, spID, jobID)
+	if err != nil {
 		return nil, fmt.Errorf("get job %s: %w", jobID, err)
 	}
-	return &j, nil
+	return j, nil
 }
 
 // JobAction is a job control verb.
@@ -67,11 +67,18 @@ func (s *Service) ControlJob(ctx context.Context, spID, jobID string, action Job
 	if err := checkID("job id", jobID); err != nil {
 		return err
 	}
-	var body any
-	if action == JobRestart && resetScope != "" {
-		body = map[string]any{"criteria": map[string]string{"resetScope": resetScope}}
+	var err error
+	switch action {
+	case JobStart:
+		err = s.Graph.StartJob(ctx, spID, jobID)
+	case JobPause:
+		err = s.Graph.PauseJob(ctx, spID, jobID)
+	case JobRestart:
+		err = s.Graph.RestartJob(ctx, spID, jobID, resetScope)
+	default:
+		return usagef("unknown job action %q: use start, pause or restart", action)
 	}
-	if err := s.Graph.Post(ctx, syncPath(spID, "jobs", jobID, string(action)), body, nil); err != nil {
+	if err != nil {
 		return fmt.Errorf("%s job %s: %w", action, jobID, err)
 	}
 	return nil

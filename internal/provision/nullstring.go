@@ -1,12 +1,10 @@
 package provision
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "encoding/json"
 
 // NullString is a string that reads as JSON null when empty: docs/output.md
-// promises null, never "", for anything Graph did not say.
+// promises null, never "", for anything Graph did not say. It decodes as a
+// plain string (null leaves a new value empty).
 type NullString string
 
 // MarshalJSON implements json.Marshaler.
@@ -15,20 +13,6 @@ func (s NullString) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(string(s))
-}
-
-// UnmarshalJSON implements json.Unmarshaler (null reads as empty).
-func (s *NullString) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		*s = ""
-		return nil
-	}
-	var v string
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*s = NullString(v)
-	return nil
 }
 
 // String returns the plain string ("" when unknown).

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/provctl/provctl/internal/graph"
@@ -130,25 +129,25 @@ func (s *Service) checkJobExists(ctx context.Context, spID, jobID string) error 
 }
 
 func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {
-	path := syncPath(r.ServicePrincipalID, "jobs", "apply."+r.JobID)
-	// The seed document lists Content-Type as a required header of this GET.
-	hdr := http.Header{"Content-Type": {"application/json"}}
-	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodGet, Path: path, Header: hdr})
-	if err != nil {
-		return nil, fmt.Errorf("poll outcome of job %s: %w", r.JobID, err)
-	}
 	// null or a non-object is an unexpected answer, never "pending".
-	var res graph.ApplyResource
-	if err := graph.DecodeObject(resp, &res); err != nil {
-		return nil, err
+	res, err := s.Graph.GetApplyResource(ctx, r.ServicePrincipalID, r.JobID)
+	if err != nil {
+		return nil, requestError(err, "poll outcome of job %s", r.JobID)
 	}
-	res.Raw = resp.Body
-	return FromApply(r.ServicePrincipalID, r.JobID, &res), nil
+	return FromApply(r.ServicePrincipalID, r.JobID, res), nil
+}
+
+// requestError adds what was being done to a failed request's error. An
+// unreadable answer already names the request, so it is returned as is.
+func requestError(err error, format string, a ...any) error {
+	if errors.As(err, new(*graph.DecodeError)) {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(a, err)...)
 }
 
 func applyUnavailable(err error) bool {
-	var gerr *graph.Error
-	return errors.As(err, &gerr) && (gerr.StatusCode == http.StatusNotFound || gerr.StatusCode == http.StatusBadRequest)
+	return graph.IsStatus(err, http.StatusNotFound, http.StatusBadRequest)
 }
 
 // pollLogs reads the newest provisioning-log entry for the job (and change
@@ -177,65 +176,10 @@ func (s *Service) pollLogs(ctx context.Context, r PollRequest) (*Outcome, error)
 	return o.normalize(), nil
 }
 
-// LogQuery filters GET /auditLogs/provisioning.
-type LogQuery struct {
-	ServicePrincipalID string
-	JobID              string
-	ChangeID           string
-	SubjectID          string
-	Status             string // success|failure|skipped|warning
-	Action             string // create|update|delete|disable|other|stagedDelete
-	Since, Until       string // RFC 3339 timestamps (exclusive)
-	After              string // RFC 3339 timestamp (exclusive), for correlation
-	Top                int    // page size
-	Limit              int    // total entries; 0 = all pages
-}
-
-// Filter builds the OData $filter (literals quoted, dates unquoted as the
-// documented examples show).
-func (q LogQuery) Filter() string {
-	var parts []string
-	add := func(field, v string) {
-		if v != "" {
-			parts = append(parts, field+" eq "+graph.QuoteODataString(v))
-		}
-	}
-	add("servicePrincipal/id", q.ServicePrincipalID)
-	add("jobid", q.JobID)
-	add("changeid", q.ChangeID)
-	add("sourceIdentity/id", q.SubjectID)
-	add("provisioningStatusInfo/status", q.Status)
-	add("provisioningAction", q.Action)
-	if q.Since != "" {
-		parts = append(parts, "activityDateTime gt "+q.Since)
-	}
-	if q.After != "" {
-		parts = append(parts, "activityDateTime gt "+q.After)
-	}
-	if q.Until != "" {
-		parts = append(parts, "activityDateTime lt "+q.Until)
-	}
-	return strings.Join(parts, " and ")
-}
+// LogQuery filters GET /auditLogs/provisioning; its Filter is the $filter sent.
+type LogQuery = graph.ProvisioningLogQuery
 
 // Logs lists provisioning-log entries, newest first, with each entry's raw JSON.
 func (s *Service) Logs(ctx context.Context, q LogQuery) ([]graph.ProvisioningObjectSummary, []json.RawMessage, error) {
-	v := url.Values{"$orderby": {"activityDateTime desc"}}
-	if f := q.Filter(); f != "" {
-		v.Set("$filter", f)
-	}
-	if q.Top > 0 {
-		v.Set("$top", fmt.Sprint(q.Top))
-	}
-	raws, err := graph.List[json.RawMessage](ctx, s.Graph, "auditLogs/provisioning", v, nil, q.Limit)
-	if err != nil {
-		return nil, nil, err
-	}
-	entries := make([]graph.ProvisioningObjectSummary, len(raws))
-	for i, raw := range raws {
-		if err := json.Unmarshal(raw, &entries[i]); err != nil {
-			return nil, nil, &graph.DecodeError{Err: fmt.Errorf("provisioning log entry %d: %w", i, err)}
-		}
-	}
-	return entries, raws, nil
+	return s.Graph.ProvisioningLogs(ctx, q)
 }

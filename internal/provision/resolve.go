@@ -2,10 +2,8 @@ package provision
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -27,17 +25,16 @@ func (s *Service) ResolveServicePrincipal(ctx context.Context, ref string) (*gra
 		return nil, usagef("--sp is required: a service principal object id, appId or display name (see `provctl sp list`)")
 	}
 	if IsGUID(ref) {
-		var sp graph.ServicePrincipal
-		err := s.Graph.Get(ctx, graph.Path("servicePrincipals", ref), url.Values{"$select": {"id,appId,displayName"}}, &sp)
+		sp, err := s.Graph.GetServicePrincipal(ctx, ref)
 		if err == nil {
-			return &sp, nil
+			return sp, nil
 		}
-		if !isNotFound(err) {
+		if !graph.IsStatus(err, http.StatusNotFound) {
 			return nil, err
 		}
-		list, err := s.findServicePrincipals(ctx, "appId eq "+graph.QuoteODataString(ref))
+		list, err := s.Graph.ServicePrincipalsByAppID(ctx, ref, findLimit)
 		if err != nil {
-			return nil, err
+			return nil, listSPsError(err)
 		}
 		if len(list) == 1 {
 			return &list[0], nil
@@ -47,9 +44,9 @@ func (s *Service) ResolveServicePrincipal(ctx context.Context, ref string) (*gra
 	if err := checkName("service principal", ref); err != nil {
 		return nil, err
 	}
-	exact, err := s.findServicePrincipals(ctx, "displayName eq "+graph.QuoteODataString(ref))
+	exact, err := s.Graph.ServicePrincipalsByName(ctx, ref, findLimit)
 	if err != nil {
-		return nil, err
+		return nil, listSPsError(err)
 	}
 	if len(exact) == 1 {
 		return &exact[0], nil
@@ -57,9 +54,9 @@ func (s *Service) ResolveServicePrincipal(ctx context.Context, ref string) (*gra
 	if len(exact) > 1 {
 		return nil, ambiguousSPs(ref, exact)
 	}
-	prefix, err := s.findServicePrincipals(ctx, "startswith(displayName,"+graph.QuoteODataString(ref)+")")
+	prefix, err := s.Graph.ServicePrincipalsByPrefix(ctx, ref, findLimit)
 	if err != nil {
-		return nil, err
+		return nil, listSPsError(err)
 	}
 	switch len(prefix) {
 	case 0:
@@ -73,31 +70,22 @@ func (s *Service) ResolveServicePrincipal(ctx context.Context, ref string) (*gra
 // FindServicePrincipals lists service principals, filtered by a display-name
 // prefix when name is not empty.
 func (s *Service) FindServicePrincipals(ctx context.Context, name string, limit int) ([]graph.ServicePrincipal, error) {
-	filter := ""
 	if name != "" {
 		if err := checkName("service principal", name); err != nil {
 			return nil, err
 		}
-		filter = "startswith(displayName," + graph.QuoteODataString(name) + ")"
 	}
-	return s.listServicePrincipals(ctx, filter, limit)
-}
-
-func (s *Service) findServicePrincipals(ctx context.Context, filter string) ([]graph.ServicePrincipal, error) {
-	return s.listServicePrincipals(ctx, filter, 50)
-}
-
-func (s *Service) listServicePrincipals(ctx context.Context, filter string, limit int) ([]graph.ServicePrincipal, error) {
-	q := url.Values{"$select": {"id,appId,displayName,tags"}, "$top": {"100"}}
-	if filter != "" {
-		q.Set("$filter", filter)
-	}
-	list, err := graph.List[graph.ServicePrincipal](ctx, s.Graph, "servicePrincipals", q, nil, limit)
+	list, err := s.Graph.ServicePrincipalsByPrefix(ctx, name, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list service principals: %w", err)
+		return nil, listSPsError(err)
 	}
 	return list, nil
 }
+
+// findLimit bounds the service principals one name lookup reads.
+const findLimit = 50
+
+func listSPsError(err error) error { return fmt.Errorf("list service principals: %w", err) }
 
 func ambiguousSPs(ref string, list []graph.ServicePrincipal) error {
 	c := make([]string, 0, len(list))
@@ -163,7 +151,7 @@ func (s *Service) ListJobs(ctx context.Context, spID string) ([]graph.Synchroniz
 	if err := checkID("service principal id", spID); err != nil {
 		return nil, err
 	}
-	jobs, err := graph.List[graph.SynchronizationJob](ctx, s.Graph, syncPath(spID, "jobs"), nil, nil, 0)
+	jobs, err := s.Graph.ListJobs(ctx, spID)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs of %s: %w", spID, err)
 	}
@@ -176,9 +164,4 @@ func jobIDs(jobs []graph.SynchronizationJob) string {
 		ids[i] = j.ID
 	}
 	return strings.Join(ids, ", ")
-}
-
-func isNotFound(err error) bool {
-	var gerr *graph.Error
-	return errors.As(err, &gerr) && gerr.StatusCode == http.StatusNotFound
 }

@@ -3,8 +3,11 @@ package provision
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/provctl/provctl/internal/graph"
 )
 
 const spBox = `{"id":"8783a342-f7a2-46fb-8243-3658cee556ce","appId":"11111111-1111-1111-1111-111111111111","displayName":"Box"}`
@@ -163,7 +166,7 @@ func TestPollUnknownJobIsAnError(t *testing.T) {
 		"GET auditLogs/provisioning":                                 {200, `{"value":[]}`},
 	})
 	_, err := svc.Poll(context.Background(), PollRequest{ServicePrincipalID: "sp", JobID: "Nope.1", Source: PollAuto})
-	if !isNotFound(err) {
+	if !graph.IsStatus(err, http.StatusNotFound) {
 		t.Fatalf("err = %v, want the 404", err)
 	}
 	for _, r := range fg.requests() {

@@ -2,7 +2,6 @@ package provision
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -113,24 +112,15 @@ func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj R
 	if err := pace.Wait(ctx); err != nil {
 		return nil, err
 	}
-	sent := time.Now()
-	resp, err := s.Graph.Do(ctx, &graph.Request{Method: http.MethodPost, Path: syncPath(spID, "jobs", jobID, "provisionOnDemand"), Body: body})
-	if err != nil {
-		return nil, fmt.Errorf("provision %s on demand: %w", subj.DisplayName, err)
-	}
 	// An unreadable answer to this POST may still mean it was applied:
 	// graph's decode errors say so.
-	var pair graph.StringKeyStringValuePair
-	if err := graph.DecodeObject(resp, &pair); err != nil {
-		return nil, err
-	}
-	ans, err := graph.DecodeOnDemand(pair)
+	resp, err := s.Graph.ProvisionOnDemand(ctx, spID, jobID, body)
 	if err != nil {
-		return nil, graph.NewDecodeError(resp, err)
+		return nil, requestError(err, "provision %s on demand", subj.DisplayName)
 	}
-	o := FromOnDemand(spID, jobID, ans, resp.Body)
+	o := FromOnDemand(spID, jobID, resp.Answer, resp.Raw)
 	mismatch := fillSubject(o, subj)
-	sub := &Submission{Subject: subj, Answer: o, NotBefore: requestTime(resp.Header.Get("Date"), sent, time.Now()), SubjectMismatch: mismatch}
+	sub := &Submission{Subject: subj, Answer: o, NotBefore: requestTime(resp.Date, resp.Sent, resp.Received), SubjectMismatch: mismatch}
 	return sub, nil
 }
 

@@ -1,6 +1,8 @@
 package provision
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -10,11 +12,41 @@ import (
 
 // Service runs provisioning operations against one Graph client.
 type Service struct {
-	Graph *graph.Client
+	Graph GraphAPI
 
 	mu        sync.Mutex
 	knownJobs map[string]bool // jobs confirmed to exist, "sp/job"
 }
+
+// GraphAPI is the Graph endpoints provision uses; *graph.Client implements
+// it. Ids reach it validated (checkID), and its errors are graph's own
+// (*graph.Error, *graph.DecodeError, …), which Service wraps with context.
+type GraphAPI interface {
+	// Synchronization jobs of a service principal.
+	ListJobs(ctx context.Context, spID string) ([]graph.SynchronizationJob, error)
+	GetJob(ctx context.Context, spID, jobID string) (*graph.SynchronizationJob, error)
+	GetApplyResource(ctx context.Context, spID, jobID string) (*graph.ApplyResource, error)
+	GetSchema(ctx context.Context, spID, jobID string) (*graph.Schema, error)
+	StartJob(ctx context.Context, spID, jobID string) error
+	PauseJob(ctx context.Context, spID, jobID string) error
+	RestartJob(ctx context.Context, spID, jobID, resetScope string) error
+	ProvisionOnDemand(ctx context.Context, spID, jobID string, req graph.OnDemandRequest) (*graph.OnDemandResponse, error)
+
+	// Directory objects.
+	GetServicePrincipal(ctx context.Context, id string) (*graph.ServicePrincipal, error)
+	ServicePrincipalsByAppID(ctx context.Context, appID string, limit int) ([]graph.ServicePrincipal, error)
+	ServicePrincipalsByName(ctx context.Context, name string, limit int) ([]graph.ServicePrincipal, error)
+	ServicePrincipalsByPrefix(ctx context.Context, prefix string, limit int) ([]graph.ServicePrincipal, error)
+	GetUser(ctx context.Context, id string) (*graph.DirectoryObject, error)
+	UsersByUPN(ctx context.Context, upn string, limit int) ([]graph.DirectoryObject, error)
+	GetGroup(ctx context.Context, id string) (*graph.DirectoryObject, error)
+	GroupsByName(ctx context.Context, name string, limit int) ([]graph.DirectoryObject, error)
+
+	// Provisioning logs.
+	ProvisioningLogs(ctx context.Context, q graph.ProvisioningLogQuery) ([]graph.ProvisioningObjectSummary, []json.RawMessage, error)
+}
+
+var _ GraphAPI = (*graph.Client)(nil)
 
 // AmbiguousError means a name matched more than one object; cmd maps it to
 // the usage exit code, and the message lists the candidates.
@@ -57,8 +89,4 @@ func checkID(kind, id string) error {
 		return &UsageError{Err: err}
 	}
 	return nil
-}
-
-func syncPath(spID string, segs ...string) string {
-	return graph.Path(append([]string{"servicePrincipals", spID, "synchronization"}, segs...)...)
 }

@@ -3,7 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
-	"net/url"
+	"net/http"
 	"strings"
 
 	"github.com/provctl/provctl/internal/graph"
@@ -17,20 +17,17 @@ func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.Directory
 	if err := CheckUserRef(ref); err != nil {
 		return nil, err
 	}
-	sel := url.Values{"$select": {"id,displayName,userPrincipalName"}}
 	if IsGUID(ref) {
-		var u graph.DirectoryObject
-		err := s.Graph.Get(ctx, graph.Path("users", ref), sel, &u)
-		if isNotFound(err) {
+		u, err := s.Graph.GetUser(ctx, ref)
+		if graph.IsStatus(err, http.StatusNotFound) {
 			return nil, &NotFoundError{Kind: "user", Ref: ref}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("look up user %s: %w", ref, err)
 		}
-		return &u, nil
+		return u, nil
 	}
-	sel.Set("$filter", "userPrincipalName eq "+graph.QuoteODataString(ref))
-	users, err := graph.List[graph.DirectoryObject](ctx, s.Graph, "users", sel, nil, 2)
+	users, err := s.Graph.UsersByUPN(ctx, ref, 2)
 	if err != nil {
 		return nil, fmt.Errorf("look up user %s: %w", ref, err)
 	}
@@ -100,21 +97,19 @@ func IsDistinguishedName(ref string) bool {
 func (s *Service) ResolveGroup(ctx context.Context, ref string) (*graph.DirectoryObject, error) {
 	ref = strings.TrimSpace(ref)
 	if IsGUID(ref) {
-		var g graph.DirectoryObject
-		err := s.Graph.Get(ctx, graph.Path("groups", ref), url.Values{"$select": {"id,displayName"}}, &g)
-		if isNotFound(err) {
+		g, err := s.Graph.GetGroup(ctx, ref)
+		if graph.IsStatus(err, http.StatusNotFound) {
 			return nil, &NotFoundError{Kind: "group", Ref: ref}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("look up group %s: %w", ref, err)
 		}
-		return &g, nil
+		return g, nil
 	}
 	if err := CheckGroupRef(ref); err != nil {
 		return nil, err
 	}
-	q := url.Values{"$filter": {"displayName eq " + graph.QuoteODataString(ref)}, "$select": {"id,displayName"}}
-	groups, err := graph.List[graph.DirectoryObject](ctx, s.Graph, "groups", q, nil, 20)
+	groups, err := s.Graph.GroupsByName(ctx, ref, 20)
 	if err != nil {
 		return nil, fmt.Errorf("look up group %q: %w", ref, err)
 	}
@@ -147,8 +142,8 @@ func (s *Service) Rules(ctx context.Context, spID, jobID string) ([]Rule, error)
 	if err := checkID("job id", jobID); err != nil {
 		return nil, err
 	}
-	var schema graph.Schema
-	if err := s.Graph.Get(ctx, syncPath(spID, "jobs", jobID, "schema"), nil, &schema); err != nil {
+	schema, err := s.Graph.GetSchema(ctx, spID, jobID)
+	if err != nil {
 		return nil, fmt.Errorf("read schema of job %s: %w", jobID, err)
 	}
 	return schema.SynchronizationRules, nil

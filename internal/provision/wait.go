@@ -88,15 +88,7 @@ func Wait(ctx context.Context, poll func(context.Context) (*Outcome, error), opt
 }
 
 func throttled(err error) bool {
-	var gerr *graph.Error
-	if !errors.As(err, &gerr) {
-		return false
-	}
-	switch gerr.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	return graph.IsStatus(err, http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout)
 }
 
 func retryAfter(err error) time.Duration {
