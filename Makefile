@@ -33,13 +33,22 @@ $(STATICCHECK):
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
-docs: ## regenerate docs/commands (Markdown) and docs/man (man pages)
-	$(GO) run ./cmd/gendocs docs
+# Markdown files with generated regions (the exit-code and environment tables of cmd/facts.go).
+REGION_DOCS   := README.md docs/exit-codes.md docs/configuration.md
 
-docs-check: ## fail when docs/commands or docs/man are stale
-	@tmp=$$(mktemp -d); $(GO) run ./cmd/gendocs $$tmp >/dev/null && \
-	if ! diff -r $$tmp/commands docs/commands >/dev/null || ! diff -r $$tmp/man docs/man >/dev/null; then \
-		echo "docs/commands or docs/man are stale: run 'make docs'"; rm -rf $$tmp; exit 1; fi; rm -rf $$tmp
+docs: ## regenerate docs/commands (Markdown), docs/man (man pages) and the generated tables
+	$(GO) run ./cmd/gendocs -regions . docs
+
+docs-check: ## fail when docs/commands, docs/man or the generated tables are stale
+	@tmp=$$(mktemp -d); mkdir -p $$tmp/root/docs; \
+	for f in $(REGION_DOCS); do cp $$f $$tmp/root/$$f || { rm -rf $$tmp; exit 1; }; done; \
+	if ! $(GO) run ./cmd/gendocs -regions $$tmp/root $$tmp >/dev/null; then rm -rf $$tmp; exit 1; fi; \
+	stale=""; \
+	diff -r $$tmp/commands docs/commands >/dev/null || stale="$$stale docs/commands"; \
+	diff -r $$tmp/man docs/man >/dev/null || stale="$$stale docs/man"; \
+	for f in $(REGION_DOCS); do cmp -s $$tmp/root/$$f $$f || stale="$$stale $$f"; done; \
+	rm -rf $$tmp; \
+	if [ -n "$$stale" ]; then echo "stale generated docs:$$stale: run 'make docs'"; exit 1; fi
 
 demo: build ## a short walkthrough against the built-in emulator
 	./scripts/demo.sh

@@ -19,7 +19,7 @@ import (
 )
 
 // A Graph fake written only from Microsoft's documented answers
-// (graph-api.md), independent of the emulator: provctl must decode and map
+// (docs/graph.md), independent of the emulator: provctl must decode and map
 // each shape. The provisionOnDemand bodies are the doc examples, with key and
 // value as JSON inside strings.
 const (

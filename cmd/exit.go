@@ -11,7 +11,8 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-// Exit codes: a contract (docs/exit-codes.md, `provctl help exit-codes`).
+// Exit codes: a contract. Their meanings are in the table in facts.go, from
+// which docs/exit-codes.md and `provctl help exit-codes` are made.
 const (
 	ExitOK          = 0
 	ExitError       = 1

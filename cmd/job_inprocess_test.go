@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-// Literal Graph answers (graph-api.md §3 and captured real-tenant shapes),
-// never the emulator's output.
+// Literal Graph answers (docs/graph.md, "Synchronization jobs", and captured
+// real-tenant shapes), never the emulator's output.
 const (
 	jobTestSPID  = "8783a342-f7a2-46fb-8243-3658cee556ce"
 	jobTestSP    = `{"id":"8783a342-f7a2-46fb-8243-3658cee556ce","appId":"11111111-1111-1111-1111-111111111111","displayName":"Contoso HR"}`

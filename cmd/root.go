@@ -128,8 +128,8 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 		NewCmdProvision(f),
 		NewCmdEmulator(),
 		NewCmdVersion(f),
-		newHelpTopic("exit-codes", "What provctl's exit codes mean", exitCodesHelp),
-		newHelpTopic("environment", "Environment variables provctl reads", environmentHelp),
+		newHelpTopic("exit-codes", "What provctl's exit codes mean", exitCodesHelp()),
+		newHelpTopic("environment", "Environment variables provctl reads", environmentHelp()),
 	)
 	for _, add := range extraCommands {
 		root.AddCommand(add(f))

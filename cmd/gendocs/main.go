@@ -1,8 +1,14 @@
 // Command gendocs writes provctl's command reference: Markdown to
-// DIR/commands and man pages to DIR/man. `make docs` runs it.
+// DIR/commands and man pages to DIR/man. With -regions ROOT it also
+// rewrites the generated regions (the exit-code and environment tables, from
+// cmd/facts.go) of the Markdown files under ROOT, the repository root or a
+// copy of it. `make docs` and `make docs-check` run it.
+//
+// Usage: gendocs [-regions ROOT] DIR
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,11 +22,23 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: gendocs DIR")
+	regions := flag.String("regions", "", "rewrite the generated regions of the Markdown files under this `ROOT`")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: gendocs [-regions ROOT] DIR")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
+	if *regions != "" {
+		if err := fillRegions(*regions); err != nil {
+			fmt.Fprintln(os.Stderr, "gendocs:", err)
+			os.Exit(1)
+		}
+	}
+	if err := run(flag.Arg(0)); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
@@ -53,4 +71,25 @@ func disableAutoGen(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		disableAutoGen(sub)
 	}
+}
+
+// fillRegions rewrites every generated region of the files under root.
+func fillRegions(root string) error {
+	for _, r := range cmd.DocRegions() {
+		path := filepath.Join(root, filepath.FromSlash(r.File))
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out, err := cmd.FillRegion(string(text), r.Name, r.Body())
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if out != string(text) {
+			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

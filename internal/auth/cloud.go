@@ -13,7 +13,7 @@ type Cloud struct {
 	AuthorityHost string
 }
 
-// clouds are the national clouds of graph-api.md §7 (GCC moderate uses global).
+// clouds are the national clouds of docs/graph.md (GCC moderate uses global).
 var clouds = []Cloud{
 	{Name: "global", GraphURL: "https://graph.microsoft.com", AuthorityHost: "https://login.microsoftonline.com"},
 	{Name: "usgov", GraphURL: "https://graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us"},

@@ -16,8 +16,9 @@ import (
 	"time"
 )
 
-// fakeAuthority is a minimal Entra ID over TLS, written from msal-notes.md
-// §2: openid-configuration, devicecode and token (device_code,
+// fakeAuthority is a minimal Entra ID over TLS, written from "What MSAL Go
+// needs from the sign-in service" in docs/auth.md: openid-configuration,
+// devicecode and token (device_code,
 // refresh_token, client_credentials with a secret or a client assertion).
 // It is deliberately independent of internal/emulator.
 type fakeAuthority struct {

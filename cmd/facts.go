@@ -1,0 +1,257 @@
+package cmd
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// This file is the one source of two facts users rely on: the exit codes
+// and the environment variables. `provctl help exit-codes`, `provctl help
+// environment`, and the tables in docs/exit-codes.md, docs/configuration.md
+// and README.md are all made from these tables (`make docs` rewrites the
+// Markdown; `make docs-check` and the tests fail when it is stale).
+
+// ExitCodeFact is one row of the exit-code contract.
+type ExitCodeFact struct {
+	Code  int    // one of the Exit* constants
+	Name  string // one word: the docs' "meaning" column
+	Cause string // the docs' "typical cause" column: the complete statement
+	Short string // one line: `provctl help exit-codes` and README.md
+}
+
+var exitCodeFacts = []ExitCodeFact{
+	{ExitOK, "success",
+		"the outcome is `success` or `warning`, or the command did what it was asked",
+		"success: the outcome is success (warnings allowed), or the command did what it was asked"},
+	{ExitError, "error",
+		"Graph answered an error after retries (the message includes `request-id`), the network failed, an unknown job or name, an unexpected answer (`null` or not a JSON object where one is expected; the message names the request, e.g. `GET /beta/servicePrincipals/…`), a redirect to another origin or to `http://` (refused, never followed), an `@odata.nextLink` that leads back to a page already read, a command without `--wait` that outlived `--command-timeout` (default 2m), a config folder that cannot be written or that others can write (the message names the folder and `chmod 700`)",
+		"error: Graph, network or unexpected failure after retries (the message includes Graph's request-id)"},
+	{ExitUsage, "usage",
+		"invalid flags, arguments or ids (`--job ../../users`), an ambiguous name (the candidates are listed), `restart` without `--yes` in a pipe, a setting that cannot work (a Graph URL over `http://` or with port 99999, a `PROVCTL_ACCESS_TOKEN` with a line break; the message names the variable, flag or config key it came from); nothing was sent",
+		"usage: invalid flags, arguments or ids; nothing was sent"},
+	{ExitFailed, "failed",
+		"the provisioning outcome is `failure`, or the job is in quarantine (`job show` too)",
+		"failed: the provisioning outcome is failure, or the job is in quarantine"},
+	{ExitAuth, "authentication",
+		"not signed in, the sign-in expired or was revoked, the token was refused (401), a permission or role is missing (403)",
+		"authentication/authorization: not signed in, token refused, consent or role missing"},
+	{ExitPending, "pending",
+		"no final outcome yet (without `--wait`), or `--timeout` passed while waiting — `--timeout` bounds a `--wait` command as a whole, lookups and requests included (the last outcome read is still printed; a group's or several users' worst state decides when it is worse than pending)",
+		"pending: no final outcome yet (without --wait), or --timeout passed while waiting"},
+	{ExitSkipped, "skipped",
+		"the final outcome is `skipped`: nothing changed in the target; the reason is printed",
+		"skipped: the final outcome is skipped (nothing changed in the target; the reason is printed)"},
+	{ExitInterrupted, "interrupted",
+		"Ctrl-C, SIGTERM or SIGHUP; caches and files are left consistent",
+		"interrupted (Ctrl-C, SIGTERM or SIGHUP); caches and files are left consistent"},
+}
+
+// ExitCodeFacts returns the exit-code table, in code order.
+func ExitCodeFacts() []ExitCodeFact { return slices.Clone(exitCodeFacts) }
+
+// EnvVarFact is one row of the environment-variable table. A row may name
+// several variables that work together.
+type EnvVarFact struct {
+	Names   []string
+	Key     string // the config.yaml key, "" when the value is never read from the config file
+	Meaning string // docs/configuration.md
+	Short   string // `provctl help environment`
+}
+
+var envVarFacts = []EnvVarFact{
+	{[]string{"PROVCTL_TENANT"}, "tenant",
+		"tenant id or domain (default `organizations`)",
+		"tenant id or domain (default organizations)"},
+	{[]string{"PROVCTL_CLIENT_ID"}, "client-id",
+		"app (client) id; default `14d82eec-204b-4c2f-b7e8-296a70dab67e` (Microsoft Graph Command Line Tools)",
+		"app (client) id (default: Microsoft Graph Command Line Tools, 14d82eec-204b-4c2f-b7e8-296a70dab67e)"},
+	{[]string{"PROVCTL_CLOUD"}, "cloud",
+		"sets both hosts below",
+		"global | usgov | usgovdod | china (sets both hosts below)"},
+	{[]string{"PROVCTL_GRAPH_URL"}, "graph-url",
+		"Graph root (https); the API version is appended",
+		"Graph root, e.g. https://graph.microsoft.com"},
+	{[]string{"PROVCTL_AUTHORITY_HOST"}, "authority-host",
+		"sign-in root (https); the tenant is appended",
+		"sign-in root, e.g. https://login.microsoftonline.com"},
+	{[]string{"PROVCTL_API_VERSION"}, "api-version",
+		"`beta` (default) or `v1.0`",
+		"beta (default) or v1.0"},
+	{[]string{"PROVCTL_CA_FILE"}, "ca-file",
+		"extra PEM CA certificates to trust",
+		"extra PEM CA certificates to trust (emulator, TLS-inspecting proxy)"},
+	{[]string{"PROVCTL_OUTPUT"}, "output",
+		"default output format",
+		"default output format: table, json or yaml"},
+	{[]string{"PROVCTL_COMMAND_TIMEOUT"}, "command-timeout",
+		"how long a command without `--wait` may take in all (default `2m`); then it exits 1 saying so. `--wait` commands are bounded by their `--timeout` instead, `login` by its own `--timeout`",
+		"give up on a command without --wait after this long (default 2m)"},
+	{[]string{"PROVCTL_ACCESS_TOKEN"}, "",
+		"a bearer token used as is",
+		"use this bearer token as is (no sign-in, no cache)"},
+	{[]string{"PROVCTL_CLIENT_SECRET", "PROVCTL_CLIENT_CERTIFICATE"}, "",
+		"app-only sign-in",
+		"app-only sign-in with PROVCTL_CLIENT_ID and a secret, or a PEM file holding certificate and key"},
+	{[]string{"AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID"}, "",
+		"workload identity federation",
+		"workload identity federation (the azidentity convention)"},
+	{[]string{"PROVCTL_CONFIG_DIR"}, "",
+		"config and cache folder",
+		"config and token cache folder (default $XDG_CONFIG_HOME/provctl or ~/.config/provctl)"},
+	{[]string{"NO_COLOR"}, "",
+		"disable color, like `--no-color`",
+		"disable color, like --no-color"},
+	{[]string{"HTTPS_PROXY", "NO_PROXY"}, "",
+		"honoured",
+		"honoured"},
+}
+
+// EnvVarFacts returns the environment-variable table.
+func EnvVarFacts() []EnvVarFact {
+	out := slices.Clone(envVarFacts)
+	for i := range out {
+		out[i].Names = slices.Clone(out[i].Names)
+	}
+	return out
+}
+
+// exitCodesHelp is the text of `provctl help exit-codes`.
+func exitCodesHelp() string {
+	var b strings.Builder
+	b.WriteString("provctl's exit codes mean one thing each, so scripts can branch on them:\n\n")
+	for i, f := range exitCodeFacts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "  %-5d%s", f.Code, f.Short)
+	}
+	return b.String()
+}
+
+// helpNameWidth is the width of the name column of `provctl help
+// environment`; longer names get a line of their own.
+const helpNameWidth = 25
+
+// environmentHelpRows is the variable list of `provctl help environment`.
+func environmentHelpRows() string {
+	var b strings.Builder
+	indent := strings.Repeat(" ", 2+helpNameWidth)
+	for i, f := range envVarFacts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		names := strings.Join(f.Names, ", ")
+		lines := wrapWords(f.Short, 72)
+		if len(names) < helpNameWidth {
+			fmt.Fprintf(&b, "  %-*s%s", helpNameWidth, names, lines[0])
+		} else {
+			fmt.Fprintf(&b, "  %s\n%s%s", names, indent, lines[0])
+		}
+		for _, l := range lines[1:] {
+			b.WriteString("\n" + indent + l)
+		}
+	}
+	return b.String()
+}
+
+// wrapWords breaks s into lines of at most width characters where it can.
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) > width:
+			lines = append(lines, line)
+			line = w
+		default:
+			line += " " + w
+		}
+	}
+	return append(lines, line)
+}
+
+// mdCell makes s safe in a Markdown table cell.
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// ExitCodesMarkdown is the exit-code table of docs/exit-codes.md.
+func ExitCodesMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| code | meaning | typical cause |\n| --- | --- | --- |\n")
+	for _, f := range exitCodeFacts {
+		fmt.Fprintf(&b, "| %d | %s | %s |\n", f.Code, mdCell(f.Name), mdCell(f.Cause))
+	}
+	return b.String()
+}
+
+// ExitCodesShortMarkdown is the short exit-code table of README.md.
+func ExitCodesShortMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| code | meaning |\n| --- | --- |\n")
+	for _, f := range exitCodeFacts {
+		fmt.Fprintf(&b, "| %d | %s |\n", f.Code, mdCell(f.Short))
+	}
+	return b.String()
+}
+
+// EnvironmentMarkdown is the variable table of docs/configuration.md.
+func EnvironmentMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| variable | key | meaning |\n| --- | --- | --- |\n")
+	for _, f := range envVarFacts {
+		names := make([]string, len(f.Names))
+		for i, n := range f.Names {
+			names[i] = "`" + n + "`"
+		}
+		key := "—"
+		if f.Key != "" {
+			key = "`" + f.Key + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", strings.Join(names, ", "), key, mdCell(f.Meaning))
+	}
+	return b.String()
+}
+
+// DocRegion is a generated region of a Markdown file in the repository:
+// the lines between "<!-- BEGIN name -->" and "<!-- END name -->".
+type DocRegion struct {
+	File string // relative to the repository root, slash-separated
+	Name string
+	Body func() string
+}
+
+// DocRegions lists every generated region (`make docs` fills them).
+func DocRegions() []DocRegion {
+	return []DocRegion{
+		{File: "docs/exit-codes.md", Name: "exit-codes", Body: ExitCodesMarkdown},
+		{File: "docs/configuration.md", Name: "environment", Body: EnvironmentMarkdown},
+		{File: "README.md", Name: "exit-codes", Body: ExitCodesShortMarkdown},
+	}
+}
+
+// generatedNote opens every generated region, for whoever edits the file.
+const generatedNote = "<!-- generated from cmd/facts.go by `make docs`: edit the table there -->\n"
+
+// FillRegion returns text with the region called name replaced by body.
+// The markers must each appear exactly once, BEGIN before END, on lines of
+// their own.
+func FillRegion(text, name, body string) (string, error) {
+	begin, end := "<!-- BEGIN "+name+" -->\n", "<!-- END "+name+" -->"
+	if n := strings.Count(text, begin); n != 1 {
+		return "", fmt.Errorf("want exactly one %q line, found %d", strings.TrimSpace(begin), n)
+	}
+	if n := strings.Count(text, end); n != 1 {
+		return "", fmt.Errorf("want exactly one %q line, found %d", end, n)
+	}
+	i := strings.Index(text, begin) + len(begin)
+	j := strings.Index(text, end)
+	if j < i {
+		return "", fmt.Errorf("%q comes before %q", end, strings.TrimSpace(begin))
+	}
+	if j > 0 && text[j-1] != '\n' {
+		return "", fmt.Errorf("%q must start a line", end)
+	}
+	return text[:i] + generatedNote + body + text[j:], nil
+}
