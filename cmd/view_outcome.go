@@ -104,7 +104,7 @@ func reasonText(r *provision.Reason) string {
 	if r == nil {
 		return ""
 	}
-	return strings.TrimSpace(strings.Trim(r.Code.String()+": "+r.Message.String(), ": "))
+	return codeAndMessage(r.Code.String(), r.Message.String())
 }
 
 func firstOf(vals ...string) string {
@@ -173,4 +173,17 @@ func detailsText(d map[string]string) string {
 		parts = append(parts, k+"="+d[k])
 	}
 	return strings.Join(parts, " ")
+}
+
+// codeAndMessage joins a code and a message as "code: message", leaving
+// out whichever is empty (and never trimming the message's own text).
+func codeAndMessage(code, msg string) string {
+	code, msg = strings.TrimSpace(code), strings.TrimSpace(msg)
+	switch {
+	case code == "":
+		return msg
+	case msg == "":
+		return code
+	}
+	return code + ": " + msg
 }
