@@ -104,17 +104,6 @@ func (s *Server) controlAddFaults(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// findJobAnywhere finds a job by id under any service principal. Call with
-// d.mu held.
-func (d *directory) findJobAnywhere(id string) *jobState {
-	for _, sp := range d.sps {
-		if j := sp.findJob(id); j != nil {
-			return j
-		}
-	}
-	return nil
-}
-
 func strictUnmarshal(data []byte, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
@@ -136,24 +125,9 @@ func (s *Server) controlOutcomes(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusBadRequest, "outcome must be success, skipped or failure")
 		return
 	}
-	d := s.dir
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	job := d.findJobAnywhere(req.JobID)
-	if job == nil {
+	if err := s.dir.SetOutcome(req.JobID, req.PendingPolls, req.Outcome, s.clock.now()); err != nil {
 		controlError(w, http.StatusNotFound, fmt.Sprintf("no job %q", req.JobID))
 		return
-	}
-	if req.PendingPolls != nil {
-		job.apply.pending = max(*req.PendingPolls, 0)
-	}
-	if req.Outcome != "" {
-		def := job.def
-		def.Outcome = req.Outcome
-		if def.Error == nil {
-			def.Error = &tenant.Error{Code: "EmulatorInjectedFailure", Message: "Failure injected through the emulator control API."}
-		}
-		job.apply.final = (&jobState{def: def, sp: job.sp}).behaviourStatus(s.clock.now())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

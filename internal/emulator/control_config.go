@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // maxLogLagMs bounds the lag (a day), so no value overflows a duration.
@@ -33,33 +35,19 @@ func (s *Server) controlConfig(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d := s.dir
-	d.mu.Lock()
-	if req.Profile != nil {
-		d.profile, d.applyOverride, d.lagOverride = *req.Profile, nil, nil
-	}
-	if req.ApplyResource != nil {
-		v := *req.ApplyResource
-		d.applyOverride = &v
-	}
+	change := tenant.ConfigChange{Profile: req.Profile, ApplyResource: req.ApplyResource, LogShape: req.LogShape, RateLimit: req.RateLimit}
 	if req.LogLagMs != nil {
 		lag := time.Duration(*req.LogLagMs) * time.Millisecond
-		d.lagOverride = &lag
+		change.LogLag = &lag
 	}
-	if req.LogShape != nil {
-		d.logShape = *req.LogShape
-	}
-	if req.RateLimit != nil {
-		d.rateLimit = *req.RateLimit
-	}
-	cfg := object(
-		"profile", d.profile,
-		"applyResource", d.applyResourceOn(),
-		"logLagMs", d.logLag().Milliseconds(),
-		"logShape", d.logShape,
-		"rateLimit", d.rateLimit,
+	c := s.dir.Configure(change)
+	cfg := tenant.NewObject(
+		"profile", c.Profile,
+		"applyResource", c.ApplyResource,
+		"logLagMs", c.LogLag.Milliseconds(),
+		"logShape", c.LogShape,
+		"rateLimit", c.RateLimit,
 	)
-	d.mu.Unlock()
 	writeJSON(w, http.StatusOK, "application/json", cfg)
 }
 
@@ -73,8 +61,8 @@ func (c configRequest) validate() error {
 	if c.LogLagMs != nil && (*c.LogLagMs < 0 || *c.LogLagMs > maxLogLagMs) {
 		return fmt.Errorf("logLagMs %d is out of range: use 0 to %d (a day)", *c.LogLagMs, maxLogLagMs)
 	}
-	if c.LogShape != nil && *c.LogShape != logShapeCurrent && *c.LogShape != logShapeOld {
-		return fmt.Errorf("logShape %q: use %q or %q", *c.LogShape, logShapeCurrent, logShapeOld)
+	if c.LogShape != nil && *c.LogShape != tenant.LogShapeCurrent && *c.LogShape != tenant.LogShapeOld {
+		return fmt.Errorf("logShape %q: use %q or %q", *c.LogShape, tenant.LogShapeCurrent, tenant.LogShapeOld)
 	}
 	return nil
 }

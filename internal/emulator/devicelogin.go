@@ -56,7 +56,7 @@ func (s *Server) serveDeviceLogin(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	view := deviceLoginView{Tenant: s.dir.tenant.Domain, Users: s.dir.users, Code: r.URL.Query().Get("otc")}
+	view := deviceLoginView{Tenant: s.dir.File().Domain, Users: s.dir.Users(), Code: r.URL.Query().Get("otc")}
 	status := http.StatusOK
 	switch r.Method {
 	case http.MethodGet:
@@ -75,9 +75,9 @@ func (s *Server) serveDeviceLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) answerDeviceLogin(r *http.Request, view *deviceLoginView) int {
 	code := strings.TrimSpace(r.PostFormValue("user_code"))
-	user := s.dir.lookupUser(r.PostFormValue("user"))
-	if user == nil && len(s.dir.users) > 0 {
-		user = s.dir.users[0]
+	user := s.dir.FindUser(r.PostFormValue("user"))
+	if users := s.dir.Users(); user == nil && len(users) > 0 {
+		user = users[0]
 	}
 	approve := r.PostFormValue("action") != "decline"
 	d := s.entra.answer(code, approve, user, s.clock.now())
@@ -94,11 +94,4 @@ func (s *Server) answerDeviceLogin(r *http.Request, view *deviceLoginView) int {
 		view.Message, view.Class = "You declined to sign in to "+app+" on your device. You may now close this window.", "err"
 	}
 	return http.StatusOK
-}
-
-// lookupUser looks a user up by id or UPN, taking the lock.
-func (d *directory) lookupUser(idOrUPN string) *tenant.User {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.findUser(idOrUPN)
 }

@@ -49,7 +49,7 @@ func (s *Server) verifyCertificateAssertion(t *jwt, clientID, tenant string) *as
 // validAssertionAudience accepts the token endpoint (for the tenant in the
 // path, the tenant id or its domain) or the tenant's issuer.
 func (s *Server) validAssertionAudience(aud, tenant string) bool {
-	tf := s.dir.tenant
+	tf := s.dir.File()
 	for _, seg := range []string{tenant, tf.TenantID, tf.Domain} {
 		if strings.EqualFold(aud, s.url+"/"+seg+"/oauth2/v2.0/token") {
 			return true

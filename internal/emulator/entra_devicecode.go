@@ -45,12 +45,12 @@ func (e *entraReq) deviceCode() {
 func (e *entraReq) unknownClient(clientID string) {
 	e.fail(http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf(
 		"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.",
-		clientID, e.s.dir.tenant.DisplayName))
+		clientID, e.s.dir.File().DisplayName))
 }
 
 func (e *entraReq) invalidResource(resource string) {
 	e.fail(http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf(
-		"The resource principal named %s was not found in the tenant named %s.", resource, e.s.dir.tenant.DisplayName))
+		"The resource principal named %s was not found in the tenant named %s.", resource, e.s.dir.File().DisplayName))
 }
 
 // oidcScopes are added by MSAL to every request; they grant no resource access.

@@ -36,7 +36,7 @@ func (s *Server) serveEntra(w http.ResponseWriter, r *http.Request) {
 
 // knownTenant accepts the tenant GUID, its domain, organizations and common.
 func (s *Server) knownTenant(t string) bool {
-	tf := s.dir.tenant
+	tf := s.dir.File()
 	return t == "organizations" || t == "common" || strings.EqualFold(t, tf.TenantID) || strings.EqualFold(t, tf.Domain)
 }
 

@@ -49,7 +49,7 @@ func (e *entraReq) deviceCodeGrant() {
 	state := devicePending
 	if d != nil && d.clientID == clientID {
 		if d.state == devicePending && !d.approveAt.IsZero() && !now.Before(d.approveAt) {
-			d.state, d.user = deviceApproved, e.s.dir.users[0]
+			d.state, d.user = deviceApproved, e.s.dir.Users()[0]
 		}
 		state = d.state
 		if state == deviceApproved && now.Before(d.expires) {
@@ -117,7 +117,7 @@ func (e *entraReq) issueUserTokens(user *tenant.User, clientID string, scopes []
 	e.s.secrets.add(secretAccessToken, at)
 	e.s.secrets.add(secretRefreshToken, rt)
 	e.s.secrets.add(secretIDToken, id)
-	tid := e.s.dir.tenant.TenantID
+	tid := e.s.dir.File().TenantID
 	info, _ := json.Marshal(map[string]string{"uid": user.ID, "utid": tid})
 	secs := int(lifetime.Seconds())
 	e.json(http.StatusOK, map[string]any{
@@ -138,7 +138,7 @@ func (s *Server) idToken(u *tenant.User, clientID string) string {
 	return signHS256(s.tokens.key, map[string]any{"typ": "JWT"}, map[string]any{
 		"aud": clientID, "iss": s.issuer(), "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),
 		"name": u.DisplayName, "oid": u.ID, "preferred_username": u.UserPrincipalName,
-		"sub": u.ID, "tid": s.dir.tenant.TenantID, "ver": "2.0",
+		"sub": u.ID, "tid": s.dir.File().TenantID, "ver": "2.0",
 	})
 }
 
@@ -147,14 +147,7 @@ func (s *Server) clientName(appID string) string {
 	if appID == s.app.clientID {
 		return s.app.name
 	}
-	s.dir.mu.Lock()
-	defer s.dir.mu.Unlock()
-	for _, sp := range s.dir.sps {
-		if strings.EqualFold(sp.def.AppID, appID) {
-			return sp.def.DisplayName
-		}
-	}
-	return ""
+	return s.dir.ClientName(appID)
 }
 
 // clientCredentialsGrant issues an app-only token to the app registration,

@@ -15,7 +15,7 @@ func (s *Server) envVars() []envVar {
 	return []envVar{
 		{"PROVCTL_GRAPH_URL", s.url},
 		{"PROVCTL_AUTHORITY_HOST", s.url},
-		{"PROVCTL_TENANT", s.dir.tenant.TenantID},
+		{"PROVCTL_TENANT", s.dir.File().TenantID},
 		{"PROVCTL_CA_FILE", s.caFile},
 		{"PROVCTL_EMULATOR_URL", s.url},
 		{"PROVCTL_EMULATOR_TOKEN", s.envToken},

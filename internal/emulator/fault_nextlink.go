@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // The nextLink fault's special values.
@@ -27,8 +29,8 @@ func (s *Server) rewriteNextLink(r *http.Request, a *bufferWriter, mode string) 
 	if !ok {
 		return
 	}
-	obj = obj.set("@odata.nextLink", s.faultNextLink(r, mode))
-	b, err := marshalNoEscape(obj)
+	obj = obj.Set("@odata.nextLink", s.faultNextLink(r, mode))
+	b, err := tenant.MarshalNoEscape(obj)
 	if err != nil {
 		return
 	}
@@ -60,12 +62,12 @@ func (s *Server) faultNextLink(r *http.Request, mode string) string {
 
 // decodeRawObject reads a JSON object keeping its members' order and raw
 // values.
-func decodeRawObject(text []byte) (orderedObject, bool) {
+func decodeRawObject(text []byte) (tenant.Object, bool) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, false
 	}
-	var obj orderedObject
+	var obj tenant.Object
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -75,7 +77,7 @@ func decodeRawObject(text []byte) (orderedObject, bool) {
 		if err := dec.Decode(&v); err != nil {
 			return nil, false
 		}
-		obj = append(obj, member{tok.(string), v})
+		obj = obj.Append(tok.(string), v)
 	}
 	return obj, true
 }

@@ -66,24 +66,18 @@ func (g *graphReq) notFoundObject(id string) {
 }
 
 func (g *graphReq) listUsers() {
-	d := g.s.dir
-	d.mu.Lock()
 	var all []map[string]any
-	for _, u := range d.users {
+	for _, u := range g.s.dir.Users() {
 		all = append(all, userJSON(u))
 	}
-	d.mu.Unlock()
 	g.listDirectoryObjects(all, userJSON(&tenant.User{}), userFilter, "User", "user", "users")
 }
 
 func (g *graphReq) listGroups() {
-	d := g.s.dir
-	d.mu.Lock()
 	var all []map[string]any
-	for _, grp := range d.groups {
+	for _, grp := range g.s.dir.Groups() {
 		all = append(all, groupJSON(grp))
 	}
-	d.mu.Unlock()
 	g.listDirectoryObjects(all, groupJSON(&tenant.Group{}), groupFilter, "Group", "group", "groups")
 }
 
@@ -114,10 +108,7 @@ func (g *graphReq) listDirectoryObjects(all []map[string]any, sample map[string]
 
 // getUser answers users/{id | userPrincipalName}.
 func (g *graphReq) getUser(key string) {
-	d := g.s.dir
-	d.mu.Lock()
-	u := d.findUser(key)
-	d.mu.Unlock()
+	u := g.s.dir.FindUser(key)
 	if u == nil {
 		g.notFoundObject(key)
 		return
@@ -135,10 +126,7 @@ func (g *graphReq) getMe() {
 }
 
 func (g *graphReq) getGroup(id string) {
-	d := g.s.dir
-	d.mu.Lock()
-	grp := d.findGroup(id)
-	d.mu.Unlock()
+	grp := g.s.dir.FindGroup(id)
 	if grp == nil {
 		g.notFoundObject(id)
 		return
@@ -160,20 +148,13 @@ func (g *graphReq) writeEntity(item map[string]any, typeName, entitySet string) 
 // listGroupMembers answers groups/{id}/members: directoryObjects, each with
 // its @odata.type.
 func (g *graphReq) listGroupMembers(id string) {
-	d := g.s.dir
-	d.mu.Lock()
-	grp := d.findGroup(id)
+	grp, users := g.s.dir.GroupMembers(id)
 	var members []map[string]any
-	if grp != nil {
-		for _, m := range grp.Members {
-			if u := d.findUser(m); u != nil {
-				item := userJSON(u)
-				item["@odata.type"] = "#microsoft.graph.user"
-				members = append(members, item)
-			}
-		}
+	for _, u := range users {
+		item := userJSON(u)
+		item["@odata.type"] = "#microsoft.graph.user"
+		members = append(members, item)
 	}
-	d.mu.Unlock()
 	if grp == nil {
 		g.notFoundObject(id)
 		return

@@ -3,50 +3,35 @@ package emulator
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strings"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
-func (g *graphReq) jobsContext(sp *spState) string {
-	return "servicePrincipals('" + sp.def.ID + "')/synchronization/jobs"
+func (g *graphReq) jobsContext(sp *tenant.SPState) string {
+	return "servicePrincipals('" + sp.Def().ID + "')/synchronization/jobs"
 }
 
-func (g *graphReq) listJobs(sp *spState) {
-	d := g.s.dir
-	d.mu.Lock()
-	jobs := []any{}
-	for _, j := range sp.jobs {
-		jobs = append(jobs, j.jobJSON())
-	}
-	d.mu.Unlock()
+func (g *graphReq) listJobs(sp *tenant.SPState) {
+	jobs := g.s.dir.JobsJSON(sp)
 	g.json(http.StatusOK, map[string]any{"@odata.context": g.odataContext(g.jobsContext(sp)), "value": jobs})
 }
 
-func (g *graphReq) getJob(j *jobState) {
-	d := g.s.dir
-	d.mu.Lock()
-	body := j.jobJSON()
-	d.mu.Unlock()
-	body["@odata.context"] = g.odataContext(g.jobsContext(j.sp) + "/$entity")
+func (g *graphReq) getJob(j *tenant.JobState) {
+	body := g.s.dir.JobJSON(j)
+	body["@odata.context"] = g.odataContext(g.jobsContext(j.SP()) + "/$entity")
 	g.json(http.StatusOK, body)
 }
 
 // startJob resumes a paused job and clears quarantine (204, no body).
-func (g *graphReq) startJob(j *jobState) {
-	d := g.s.dir
-	d.mu.Lock()
-	j.scheduleState, j.code, j.quarantined = "Active", "Active", false
-	d.mu.Unlock()
+func (g *graphReq) startJob(j *tenant.JobState) {
+	g.s.dir.StartJob(j)
 	g.noContent()
 }
 
-func (g *graphReq) pauseJob(j *jobState) {
-	d := g.s.dir
-	d.mu.Lock()
-	j.scheduleState, j.code = "Paused", "Paused"
-	d.mu.Unlock()
+func (g *graphReq) pauseJob(j *tenant.JobState) {
+	g.s.dir.PauseJob(j)
 	g.noContent()
 }
 
@@ -54,12 +39,9 @@ var restartShape = &jsonShape{typeName: "restartRequest", props: map[string]*jso
 	"criteria": {typeName: "synchronizationJobRestartCriteria", props: map[string]*jsonShape{"resetScope": nil}},
 }}
 
-// resetScopes are the values of synchronizationJobRestartScope.
-var resetScopes = []string{"None", "ConnectorDataStore", "Escrows", "Watermark", "QuarantineState", "Full", "ForceDeletes"}
-
 // restartJob validates criteria.resetScope (a comma-separated flags enum;
 // empty is the portal's "restart provisioning") and restarts the job.
-func (g *graphReq) restartJob(j *jobState) {
+func (g *graphReq) restartJob(j *tenant.JobState) {
 	var body struct {
 		Criteria *struct {
 			ResetScope string `json:"resetScope"`
@@ -68,41 +50,15 @@ func (g *graphReq) restartJob(j *jobState) {
 	if !g.decodeBody(restartShape, &body, true) {
 		return
 	}
-	clearsQuarantine := true
-	if body.Criteria != nil && strings.TrimSpace(body.Criteria.ResetScope) != "" {
-		clearsQuarantine = false
-		for _, part := range strings.Split(body.Criteria.ResetScope, ",") {
-			v := canonicalScope(strings.TrimSpace(part))
-			if v == "" {
-				g.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf(
-					"Invalid value '%s' for resetScope. Allowed values: %s (comma-separated).",
-					strings.TrimSpace(part), strings.Join(resetScopes, ", ")))
-				return
-			}
-			if v == "QuarantineState" || v == "Full" {
-				clearsQuarantine = true
-			}
-		}
+	scope := ""
+	if body.Criteria != nil {
+		scope = body.Criteria.ResetScope
 	}
-	d := g.s.dir
-	d.mu.Lock()
-	if clearsQuarantine {
-		j.quarantined = false
+	if err := g.s.dir.RestartJob(j, scope); err != nil {
+		g.fail(http.StatusBadRequest, "BadRequest", err.Error())
+		return
 	}
-	if !j.quarantined {
-		j.scheduleState, j.code = "Active", "Active"
-	}
-	d.mu.Unlock()
 	g.noContent()
-}
-
-func canonicalScope(s string) string {
-	for _, v := range resetScopes {
-		if strings.EqualFold(v, s) {
-			return v
-		}
-	}
-	return ""
 }
 
 // decodeBody reads a JSON request body and decodes it with exact property

@@ -143,3 +143,9 @@ func TestJobControl(t *testing.T) {
 	}
 	wantGraphError(t, h.graph("GET", jobPath(boxSP, boxJob)+"/start", nil), http.StatusMethodNotAllowed, "Request_BadRequest")
 }
+
+// Wire values of synchronization times, as real tenants send them.
+const (
+	neverTime   = "0001-01-01T00:00:00Z"
+	maxInterval = "P10675199DT2H48M5.4775807S"
+)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // serveGraph answers /beta/... and /v1.0/... (both versions identically).
@@ -70,7 +72,7 @@ func (g *graphReq) dispatchServicePrincipal() {
 		}
 		spKey, segs, byAppID = appID, segs[1:], true
 	}
-	sp := func() *spState { return g.s.dir.lookupSP(spKey, byAppID) }
+	sp := func() *tenant.SPState { return g.s.dir.LookupSP(spKey, byAppID) }
 	switch {
 	case len(segs) == 0:
 		g.handle(http.MethodGet, func() { g.getServicePrincipal(sp(), spKey) }, needObjectRead)
@@ -78,7 +80,7 @@ func (g *graphReq) dispatchServicePrincipal() {
 		g.handle(http.MethodGet, func() { g.withSP(sp(), spKey, g.listJobs) }, needSyncRead)
 	case len(segs) == 3 && segs[0] == "synchronization" && segs[1] == "jobs":
 		if applyID, ok := strings.CutPrefix(segs[2], "apply."); ok {
-			g.handle(http.MethodGet, func() { g.withSP(sp(), spKey, func(s *spState) { g.getApplyOutcome(s, applyID) }) }, needSyncRead)
+			g.handle(http.MethodGet, func() { g.withSP(sp(), spKey, func(s *tenant.SPState) { g.getApplyOutcome(s, applyID) }) }, needSyncRead)
 			return
 		}
 		g.handle(http.MethodGet, g.withJob(sp, spKey, segs[2], g.getJob), needSyncRead)
@@ -89,7 +91,7 @@ func (g *graphReq) dispatchServicePrincipal() {
 	}
 }
 
-func (g *graphReq) dispatchJobAction(sp func() *spState, spKey, jobID, action string) {
+func (g *graphReq) dispatchJobAction(sp func() *tenant.SPState, spKey, jobID, action string) {
 	switch action {
 	case "schema":
 		g.handle(http.MethodGet, g.withJob(sp, spKey, jobID, g.getSchema), needSyncRead)
@@ -145,7 +147,7 @@ func parseAppIDKey(seg string) (string, bool) {
 }
 
 // withSP runs fn with the service principal, or answers 404.
-func (g *graphReq) withSP(sp *spState, key string, fn func(*spState)) {
+func (g *graphReq) withSP(sp *tenant.SPState, key string, fn func(*tenant.SPState)) {
 	if sp == nil {
 		g.fail(http.StatusNotFound, "ResourceNotFound",
 			fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", key))
@@ -155,33 +157,16 @@ func (g *graphReq) withSP(sp *spState, key string, fn func(*spState)) {
 }
 
 // withJob returns a handler that resolves the job, or answers 404.
-func (g *graphReq) withJob(sp func() *spState, spKey, jobID string, fn func(*jobState)) func() {
+func (g *graphReq) withJob(sp func() *tenant.SPState, spKey, jobID string, fn func(*tenant.JobState)) func() {
 	return func() {
-		g.withSP(sp(), spKey, func(s *spState) {
-			g.s.dir.mu.Lock()
-			j := s.findJob(jobID)
-			g.s.dir.mu.Unlock()
+		g.withSP(sp(), spKey, func(s *tenant.SPState) {
+			j := s.Job(jobID)
 			if j == nil {
 				g.fail(http.StatusNotFound, "ResourceNotFound",
-					fmt.Sprintf("The synchronization job '%s' does not exist on service principal '%s'.", jobID, s.def.ID))
+					fmt.Sprintf("The synchronization job '%s' does not exist on service principal '%s'.", jobID, s.Def().ID))
 				return
 			}
 			fn(j)
 		})
 	}
-}
-
-// lookupSP finds a service principal by object id or appId.
-func (d *directory) lookupSP(key string, byAppID bool) *spState {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !byAppID {
-		return d.findSP(key)
-	}
-	for _, sp := range d.sps {
-		if strings.EqualFold(sp.def.AppID, key) {
-			return sp
-		}
-	}
-	return nil
 }

@@ -2,18 +2,20 @@ package emulator
 
 import (
 	"net/http"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // getSchema answers jobs/{id}/schema: the directories and the rules whose ids
 // provisionOnDemand takes as ruleId.
-func (g *graphReq) getSchema(j *jobState) {
-	target := nameOr(j.def.TargetSystem, j.sp.def.DisplayName)
+func (g *graphReq) getSchema(j *tenant.JobState) {
+	target := j.TargetName()
 	rules := []any{}
 	source := "Azure Active Directory"
-	if j.answerKind() == cloudSyncAnswer {
+	if j.IsCloudSync() {
 		source = "Active Directory"
 	}
-	for i, r := range j.def.Rules {
+	for i, r := range j.Def().Rules {
 		mapping := objectMapping(r.ObjectType, source, target)
 		rule := map[string]any{
 			"id":                  r.ID,
@@ -37,12 +39,12 @@ func (g *graphReq) getSchema(j *jobState) {
 		rules = append(rules, rule)
 	}
 	g.json(http.StatusOK, map[string]any{
-		"@odata.context": g.odataContext(g.jobsContext(j.sp) + "('" + j.def.ID + "')/schema/$entity"),
-		"id":             j.def.ID,
-		"version":        "Date:2026-01-01T00:00:00Z;Tenant:" + g.s.dir.tenant.TenantID,
+		"@odata.context": g.odataContext(g.jobsContext(j.SP()) + "('" + j.Def().ID + "')/schema/$entity"),
+		"id":             j.Def().ID,
+		"version":        "Date:2026-01-01T00:00:00Z;Tenant:" + g.s.dir.File().TenantID,
 		"directories": []any{
-			directoryDefinition(aadDirectoryID, "Azure Active Directory"),
-			directoryDefinition(j.def.ID, otherDirectory(source, target)),
+			directoryDefinition(tenant.AADDirectoryID, "Azure Active Directory"),
+			directoryDefinition(j.Def().ID, otherDirectory(source, target)),
 		},
 		"synchronizationRules": rules,
 	})

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/provctl/provctl/internal/emulator/odata"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // servicePrincipalFilter lists what $filter may use on servicePrincipals
@@ -18,19 +20,20 @@ var servicePrincipalFilter = odata.Fields{
 
 // servicePrincipalJSON is a servicePrincipal resource (the properties a
 // client may look at; Graph returns many more).
-func (s *Server) servicePrincipalJSON(sp *spState) map[string]any {
+func (s *Server) servicePrincipalJSON(sp *tenant.SPState) map[string]any {
+	def := sp.Def()
 	return map[string]any{
-		"id":                        sp.def.ID,
+		"id":                        def.ID,
 		"deletedDateTime":           nil,
 		"accountEnabled":            true,
-		"appDisplayName":            sp.def.DisplayName,
-		"appId":                     sp.def.AppID,
-		"appOwnerOrganizationId":    s.dir.tenant.TenantID,
-		"appRoleAssignmentRequired": len(sp.jobs) > 0,
-		"displayName":               sp.def.DisplayName,
+		"appDisplayName":            def.DisplayName,
+		"appId":                     def.AppID,
+		"appOwnerOrganizationId":    s.dir.File().TenantID,
+		"appRoleAssignmentRequired": sp.JobCount() > 0,
+		"displayName":               def.DisplayName,
 		"homepage":                  nil,
 		"preferredSingleSignOnMode": nil,
-		"servicePrincipalNames":     []string{sp.def.AppID},
+		"servicePrincipalNames":     []string{def.AppID},
 		"servicePrincipalType":      "Application",
 		"signInAudience":            "AzureADMultipleOrgs",
 		"tags":                      []string{"WindowsAzureActiveDirectoryIntegratedApp"},
@@ -46,14 +49,11 @@ func (g *graphReq) listServicePrincipals() {
 	if !ok {
 		return
 	}
-	d := g.s.dir
-	d.mu.Lock()
 	var all []map[string]any
-	for _, sp := range d.sps {
+	for _, sp := range g.s.dir.ServicePrincipals() {
 		all = append(all, g.s.servicePrincipalJSON(sp))
 	}
-	d.mu.Unlock()
-	fields, ok := g.selectFields(g.s.servicePrincipalJSON(&spState{}), "servicePrincipal")
+	fields, ok := g.selectFields(g.s.servicePrincipalJSON(&tenant.SPState{}), "servicePrincipal")
 	if !ok {
 		return
 	}
@@ -68,11 +68,9 @@ func (g *graphReq) listServicePrincipals() {
 
 // getServicePrincipal answers servicePrincipals/{id} and the appId
 // alternate key: a single entity, not a collection.
-func (g *graphReq) getServicePrincipal(sp *spState, key string) {
-	g.withSP(sp, key, func(sp *spState) {
-		g.s.dir.mu.Lock()
+func (g *graphReq) getServicePrincipal(sp *tenant.SPState, key string) {
+	g.withSP(sp, key, func(sp *tenant.SPState) {
 		item := g.s.servicePrincipalJSON(sp)
-		g.s.dir.mu.Unlock()
 		fields, ok := g.selectFields(item, "servicePrincipal")
 		if !ok {
 			return

@@ -157,7 +157,7 @@ func (h *harness) graph(method, path string, body any, headers ...string) respon
 
 // tokenWith mints a delegated token for Adele holding only perms.
 func (h *harness) tokenWith(perms ...string) string {
-	u := h.s.dir.findUser(adeleID)
+	u := h.s.dir.FindUser(adeleID)
 	tok, _ := h.s.tokens.mint(subject{user: u, clientID: defaultPublicClient, perms: perms}, h.s.opts.TokenLifetime)
 	return tok
 }

@@ -3,17 +3,11 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // newGUID returns a random (version 4) GUID in Microsoft's lower-case form.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func newGUID() string { return tenant.NewGUID() }
 
 // randomToken returns n random bytes as unpadded base64url: opaque secrets
 // such as refresh tokens, device codes and client secrets.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/provctl/provctl/internal/emulator/odata"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // Member orders as the service writes them (Microsoft's examples 1 and 2).
@@ -106,7 +108,7 @@ func TestCrossTenantAnswer(t *testing.T) {
 
 	// The result is only inside the records: the key stays the type name.
 	_, key, value = h.onDemandRaw(t, xtSP, xtJob, onDemandBody(xtRule, adeleID, "User"))
-	if key != crossTenantKey || rawMember(t, value, 0, "statusInfo", "status") != `"Skipped"` {
+	if key != tenant.CrossTenantKey || rawMember(t, value, 0, "statusInfo", "status") != `"Skipped"` {
 		t.Errorf("second run: key %s, status %s", key, rawMember(t, value, 0, "statusInfo", "status"))
 	}
 	_, _, value = h.onDemandRaw(t, xtSP, xtJob, onDemandBody(xtRule, meganID, "User"))

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 func onDemandBody(rule, objectID, objectType string, members ...string) map[string]any {
@@ -182,7 +184,7 @@ func TestProvisionOnDemandRejectsBadRequests(t *testing.T) {
 
 func TestProvisionOnDemandRateLimit(t *testing.T) {
 	h := start(t, Options{})
-	for i := 0; i < onDemandLimit; i++ {
+	for i := 0; i < tenant.OnDemandLimit; i++ {
 		h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 	}
 	r := h.graph("POST", jobPath(boxSP, boxJob)+"/provisionOnDemand", onDemandBody(boxRule, meganID, "User"))
@@ -194,7 +196,7 @@ func TestProvisionOnDemandRateLimit(t *testing.T) {
 	// Other jobs have their own window.
 	h.provision(t, slackSP, slackJob, onDemandBody(slackRule, adeleID, "User"))
 	// After the window the job accepts calls again.
-	h.s.clock.advance(onDemandWindow)
+	h.s.clock.advance(tenant.OnDemandWindow)
 	h.provision(t, boxSP, boxJob, onDemandBody(boxRule, meganID, "User"))
 }
 

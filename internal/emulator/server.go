@@ -75,7 +75,7 @@ type Server struct {
 	pki        *pki
 	federated  *federatedIssuer
 	tokens     *tokenIssuer
-	dir        *directory
+	dir        *tenant.Directory
 	entra      *entraState
 	app        appRegistration
 	faults     faultSet
@@ -136,12 +136,13 @@ func Start(opts Options) (*Server, error) {
 		return nil, s.abort(fmt.Errorf("listen on %s: %w", opts.Addr, err))
 	}
 	s.url = baseURL(s.listener.Addr())
-	s.dir = newDirectory(seed, now)
-	s.dir.profile = opts.Profile
+	s.dir = tenant.New(seed, now)
+	change := tenant.ConfigChange{Profile: &opts.Profile}
 	if opts.LogLag != 0 || opts.LogLagSet {
 		lag := opts.LogLag
-		s.dir.lagOverride = &lag
+		change.LogLag = &lag
 	}
+	s.dir.Configure(change)
 	s.app = newAppRegistration(seed)
 	s.publicApps = map[string]bool{}
 	for _, id := range seed.PublicClients {
@@ -163,7 +164,7 @@ func Start(opts Options) (*Server, error) {
 	}
 	go func() { _ = s.http.Serve(tls.NewListener(s.listener, s.http.TLSConfig)) }()
 
-	if adele := s.dir.users; len(adele) > 0 {
+	if adele := s.dir.Users(); len(adele) > 0 {
 		s.envToken, _ = s.tokens.mint(subject{user: adele[0], clientID: defaultPublicClient, clientName: "Microsoft Graph Command Line Tools", perms: allPermissions}, envTokenLifetime)
 	}
 	s.secrets.add(secretAccessToken, s.envToken)
@@ -265,7 +266,7 @@ func baseURL(a net.Addr) string {
 
 // issuer is the v2.0 issuer of the tenant, as in openid-configuration.
 func (s *Server) issuer() string {
-	return s.url + "/" + s.dir.tenant.TenantID + "/v2.0"
+	return s.url + "/" + s.dir.File().TenantID + "/v2.0"
 }
 
 // URL returns the base URL, e.g. "https://127.0.0.1:8443": Graph lives under

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import (
 	"strings"
@@ -10,13 +10,13 @@ type initiator struct{ id, name, kind string }
 
 var provisioningService = initiator{"", "Azure AD Provisioning Service", "system"}
 
-// aadDirectoryID is Entra ID's directory id in synchronization schemas and logs.
-const aadDirectoryID = "66e4a8cc-1b7b-435e-95f8-f06cea133828"
+// AADDirectoryID is Entra ID's directory id in synchronization schemas and logs.
+const AADDirectoryID = "66e4a8cc-1b7b-435e-95f8-f06cea133828"
 
 // logEntry renders r as a provisioningObjectSummary (v1.0 names, lower-case
 // enums, servicePrincipal a single object). A skipped entry has no
 // errorInformation: its reason is only in the skip step's details.
-func (r *onDemandResult) logEntry(tenantID string, by initiator) map[string]any {
+func (r *Result) logEntry(tenantID string, by initiator) map[string]any {
 	steps := []any{}
 	for _, s := range r.steps {
 		details := s.details
@@ -59,7 +59,7 @@ func (r *onDemandResult) logEntry(tenantID string, by initiator) map[string]any 
 }
 
 // sourceType is the source identity's type: AD names users in lower case.
-func (r *onDemandResult) sourceType() string {
+func (r *Result) sourceType() string {
 	if r.job.answerKind() == cloudSyncAnswer {
 		return strings.ToLower(r.objectType)
 	}
@@ -67,7 +67,7 @@ func (r *onDemandResult) sourceType() string {
 }
 
 // sourceDetails is what the log tells about the source object.
-func (r *onDemandResult) sourceDetails() map[string]any {
+func (r *Result) sourceDetails() map[string]any {
 	d := map[string]any{"DisplayName": r.displayName, "id": r.sourceID, "odatatype": r.sourceType()}
 	if r.upn != "" {
 		d["UserPrincipalName"] = r.upn
@@ -77,9 +77,9 @@ func (r *onDemandResult) sourceDetails() map[string]any {
 
 // logSystems are the entry's sourceSystem and targetSystem: the job's own
 // side (the app) carries the service principal's ids in details.
-func (r *onDemandResult) logSystems() (source, target map[string]any) {
+func (r *Result) logSystems() (source, target map[string]any) {
 	sp := r.job.sp.def
-	entra := map[string]any{"id": aadDirectoryID, "displayName": "Azure Active Directory", "details": map[string]any{}}
+	entra := map[string]any{"id": AADDirectoryID, "displayName": "Azure Active Directory", "details": map[string]any{}}
 	app := map[string]any{"id": r.job.def.ID, "displayName": r.job.targetName(), "details": map[string]any{
 		"ApplicationId": sp.AppID, "ServicePrincipalId": sp.ID, "ServicePrincipalDisplayName": sp.DisplayName,
 	}}
@@ -91,7 +91,7 @@ func (r *onDemandResult) logSystems() (source, target map[string]any) {
 	return entra, app
 }
 
-func (r *onDemandResult) modifiedJSON() []any {
+func (r *Result) modifiedJSON() []any {
 	out := []any{}
 	for _, m := range r.modified {
 		out = append(out, map[string]any{"displayName": m.name, "oldValue": m.old, "newValue": m.new})

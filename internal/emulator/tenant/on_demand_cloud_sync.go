@@ -1,18 +1,16 @@
-package emulator
+package tenant
 
 import (
 	"time"
-
-	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // cloudSyncResult builds the result of syncing AD user u to Entra ID on
 // demand. Cloud Sync matches the AD user to its Entra ID user and updates
 // it; the subject is named by its distinguished name.
-func cloudSyncResult(j *jobState, u *tenant.User, at time.Time) *onDemandResult {
+func cloudSyncResult(j *JobState, u *User, at time.Time) *Result {
 	dn, upn := u.OnPremisesDistinguishedName, u.UserPrincipalName
 	ad := newADIdentity(dn)
-	r := &onDemandResult{
+	r := &Result{
 		result: "Success", action: "Update", changeID: newGUID(), start: at, end: at.Add(1719 * time.Millisecond),
 		objectType: "User", sourceID: dn, sourceAnchor: ad.objectGUID, sourceName: upn, displayName: u.DisplayName,
 		upn: upn, targetID: u.ID, job: j,
@@ -44,7 +42,7 @@ func cloudSyncResult(j *jobState, u *tenant.User, at time.Time) *onDemandResult 
 
 // cloudSyncValue is the value object of Microsoft's example 2: steps first,
 // modified properties without oldValue, identities and systems cut down.
-func (r *onDemandResult) cloudSyncValue() orderedObject {
+func (r *Result) cloudSyncValue() orderedObject {
 	modified := []any{}
 	for _, m := range r.modified {
 		modified = append(modified, object("displayName", m.name, "newValue", m.new))

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 
 // Log shapes of GET /auditLogs/provisioning (POST /_emulator/config logShape).
 const (
-	logShapeCurrent = "current" // provisioningAction, provisioningStatusInfo
-	logShapeOld     = "old"     // the deprecated beta action, statusInfo, which some paths still send
+	LogShapeCurrent = "current" // provisioningAction, provisioningStatusInfo
+	LogShapeOld     = "old"     // the deprecated beta action, statusInfo, which some paths still send
 )
 
 // oldShapeEntry renders a current entry with the deprecated names: action

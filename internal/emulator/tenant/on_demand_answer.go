@@ -1,28 +1,28 @@
-package emulator
+package tenant
 
 import (
 	"time"
 )
 
-// crossTenantKey is the key cross-tenant synchronization answers with: a
+// CrossTenantKey is the key cross-tenant synchronization answers with: a
 // .NET type name where other jobs put JSON.
-const crossTenantKey = "Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo"
+const CrossTenantKey = "Microsoft.Identity.Health.CPP.Common.DataContracts.SyncFabric.StatusInfo"
 
 // syncFabricContext is the @odata.context of Cloud Sync answers, which come
 // from the sync fabric rather than from Graph's own metadata.
 const syncFabricContext = "https://syncfabric.windowsazure.com/api/$metadata#microsoft.synchronization.stringKeyStringValuePair"
 
-// onDemandAnswer is the provisionOnDemand response body for r, in the shape of
-// the job's kind. Members are in the service's order, not sorted.
-func (g *graphReq) onDemandAnswer(r *onDemandResult) orderedObject {
-	graphContext := g.odataContext("microsoft.graph.stringKeyStringValuePair")
+// Answer is the provisionOnDemand response body for r, in the shape of the
+// job's kind, with graphContext as Graph's @odata.context. Members are in
+// the service's order, not sorted.
+func (r *Result) Answer(graphContext string) Object {
 	switch r.job.answerKind() {
 	case crossTenantAnswer:
 		value := "{}"
 		if !r.emptyValue {
 			value = jsonText([]any{r.syncFabricRecord()})
 		}
-		return object("@odata.context", graphContext, "key", crossTenantKey, "value", value)
+		return object("@odata.context", graphContext, "key", CrossTenantKey, "value", value)
 	case cloudSyncAnswer:
 		return object("@odata.context", syncFabricContext, "key", r.key(), "value", r.valueText(r.cloudSyncValue))
 	}
@@ -30,7 +30,7 @@ func (g *graphReq) onDemandAnswer(r *onDemandResult) orderedObject {
 }
 
 // key is {"result","details"} as JSON text, result first.
-func (r *onDemandResult) key() string {
+func (r *Result) key() string {
 	details := object()
 	if r.err != nil && r.result != "Success" {
 		details = object("errorCode", r.err.Code, "errorMessage", r.err.Message)
@@ -39,7 +39,7 @@ func (r *onDemandResult) key() string {
 }
 
 // valueText renders the value with build, or "{}" for a group.
-func (r *onDemandResult) valueText(build func() orderedObject) string {
+func (r *Result) valueText(build func() orderedObject) string {
 	if r.emptyValue {
 		return "{}"
 	}
@@ -47,7 +47,7 @@ func (r *onDemandResult) valueText(build func() orderedObject) string {
 }
 
 // galleryValue is the value object of Microsoft's example 1, in its order.
-func (r *onDemandResult) galleryValue() orderedObject {
+func (r *Result) galleryValue() orderedObject {
 	return object(
 		"action", r.action,
 		"changeId", r.changeID,
@@ -66,7 +66,7 @@ func (r *onDemandResult) galleryValue() orderedObject {
 
 // syncFabricRecord is one element of a cross-tenant answer's value array:
 // the gallery fields, in the sync fabric's order (provisioningSteps first).
-func (r *onDemandResult) syncFabricRecord() orderedObject {
+func (r *Result) syncFabricRecord() orderedObject {
 	v := r.galleryValue()
 	return object(
 		"provisioningSteps", v.get("provisioningSteps"),
@@ -85,7 +85,7 @@ func (r *onDemandResult) syncFabricRecord() orderedObject {
 }
 
 // answerSteps renders the steps with capitalised enums and timestamps.
-func (r *onDemandResult) answerSteps() []any {
+func (r *Result) answerSteps() []any {
 	steps := []any{}
 	for i, s := range r.steps {
 		steps = append(steps, object(
@@ -97,7 +97,7 @@ func (r *onDemandResult) answerSteps() []any {
 }
 
 // statusInfo is the answer's statusDetails, every member present.
-func (r *onDemandResult) statusInfo() orderedObject {
+func (r *Result) statusInfo() orderedObject {
 	var code, reason, category, action any
 	if r.result == "Failure" {
 		code, reason, category = r.err.Code, r.err.Message, "NonServiceFailure"
@@ -107,7 +107,7 @@ func (r *onDemandResult) statusInfo() orderedObject {
 		"errorCategory", category, "recommendedAction", action)
 }
 
-func (r *onDemandResult) modifiedWithOld() []any {
+func (r *Result) modifiedWithOld() []any {
 	out := []any{}
 	for _, m := range r.modified {
 		out = append(out, object("displayName", m.name, "oldValue", m.old, "newValue", m.new))

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import (
 	"crypto/sha1"
@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // adIdentity holds the identifiers an AD user carries, derived from its
@@ -67,7 +65,7 @@ func windowsFileTime(t time.Time) string {
 
 // adUserAttributes is what Cloud Sync reports having read from AD for u:
 // the attributes it flows, most of them empty, as in Microsoft's example 2.
-func adUserAttributes(u *tenant.User, ad adIdentity) orderedObject {
+func adUserAttributes(u *User, ad adIdentity) orderedObject {
 	nick := mailNickname(u)
 	mail := nameOr(u.Mail, u.UserPrincipalName)
 	attrs := object(

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import (
 	"bytes"
@@ -91,3 +91,20 @@ func jsonText(v any) string {
 	b, _ := marshalNoEscape(v) // values are built here from plain types: cannot fail
 	return string(b)
 }
+
+// Object is an ordered JSON object, for the HTTP layer's own answers.
+type Object = orderedObject
+
+// NewObject builds an Object from key, value pairs.
+func NewObject(pairs ...any) Object { return object(pairs...) }
+
+// Append adds a member at the end, even when key is already present.
+func (o orderedObject) Append(key string, value any) orderedObject {
+	return append(o, member{key, value})
+}
+
+// Set replaces key's value, or appends the member when key is new.
+func (o orderedObject) Set(key string, value any) orderedObject { return o.set(key, value) }
+
+// MarshalNoEscape is json.Marshal without HTML escaping.
+func MarshalNoEscape(v any) ([]byte, error) { return marshalNoEscape(v) }

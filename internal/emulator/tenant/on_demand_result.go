@@ -1,19 +1,17 @@
-package emulator
+package tenant
 
 import (
 	"strings"
 	"time"
-
-	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
-// onDemandResult is the outcome of provisioning one object on demand. It renders
+// Result is the outcome of provisioning one object on demand. It renders
 // as the provisionOnDemand answer (on_demand_answer.go: capitalised enums, "type")
 // and as a provisioning-log entry (log_entry.go: lower-case enums,
 // "provisioningStepType").
-type onDemandResult struct {
+type Result struct {
 	result       string // Success | Skipped | Failure | Warning
-	err          *tenant.Error
+	err          *Error
 	action       string // Create | Update | Other
 	changeID     string
 	start, end   time.Time
@@ -27,7 +25,7 @@ type onDemandResult struct {
 	upn          string // users only
 	targetID     string // "" when nothing exists in the target
 	emptyValue   bool   // group answers carry value "{}", as Microsoft's group example does
-	job          *jobState
+	job          *JobState
 }
 
 type onDemandStep struct {
@@ -50,7 +48,7 @@ const (
 	userFailed
 )
 
-func (r *onDemandResult) step(name, typ, status, desc string, details orderedObject) {
+func (r *Result) step(name, typ, status, desc string, details orderedObject) {
 	if details == nil {
 		details = object()
 	}
@@ -59,10 +57,10 @@ func (r *onDemandResult) step(name, typ, status, desc string, details orderedObj
 
 // userResult builds the result for user u at job j (Entra ID → app, the
 // shape of Microsoft's example 1; cross-tenant sync uses it too).
-func userResult(j *jobState, u *tenant.User, how userOutcome, targetID string, at time.Time) *onDemandResult {
+func userResult(j *JobState, u *User, how userOutcome, targetID string, at time.Time) *Result {
 	target := j.targetName()
 	upn := u.UserPrincipalName
-	r := &onDemandResult{
+	r := &Result{
 		result: "Success", action: "Create", changeID: newGUID(), start: at, end: at.Add(1840 * time.Millisecond),
 		objectType: "User", sourceID: u.ID, sourceName: upn, displayName: u.DisplayName, upn: upn, targetID: targetID, job: j,
 	}
@@ -120,15 +118,15 @@ func retrievedFrom(name, target string) string {
 }
 
 // mailNickname is the alias part of the UPN.
-func mailNickname(u *tenant.User) string {
+func mailNickname(u *User) string {
 	nick, _, _ := strings.Cut(u.UserPrincipalName, "@")
 	return nick
 }
 
 // groupResult builds the result for group g (and its listed members).
-func groupResult(j *jobState, g *tenant.Group, created bool, targetID string, members []string, at time.Time) *onDemandResult {
+func groupResult(j *JobState, g *Group, created bool, targetID string, members []string, at time.Time) *Result {
 	target := j.targetName()
-	r := &onDemandResult{
+	r := &Result{
 		result: "Success", action: "Update", changeID: newGUID(), start: at, end: at.Add(2310 * time.Millisecond),
 		objectType: "Group", sourceID: g.ID, sourceName: g.DisplayName, displayName: g.DisplayName, targetID: targetID, emptyValue: true, job: j,
 	}
@@ -154,10 +152,10 @@ func groupResult(j *jobState, g *tenant.Group, created bool, targetID string, me
 }
 
 // targetName is the target system's display name.
-func (j *jobState) targetName() string { return nameOr(j.def.TargetSystem, j.sp.def.DisplayName) }
+func (j *JobState) targetName() string { return nameOr(j.def.TargetSystem, j.sp.def.DisplayName) }
 
 // applyStatus is the final outcome r leaves on the job's apply. resource.
-func (r *onDemandResult) applyStatus() outcomeStatus {
+func (r *Result) applyStatus() outcomeStatus {
 	exec := &execution{id: r.changeID, began: r.start, ended: r.end, state: "Succeeded", entitled: 1, imported: 1}
 	switch r.result {
 	case "Failure":

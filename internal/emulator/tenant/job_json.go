@@ -1,10 +1,8 @@
-package emulator
+package tenant
 
 import (
 	"cmp"
 	"time"
-
-	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // Wire formats of synchronization times: .NET-style 7-digit fractions, and
@@ -24,7 +22,7 @@ func syncTime(t time.Time) string {
 }
 
 // jobJSON is a synchronizationJob as Graph returns it; call with d.mu held.
-func (j *jobState) jobJSON() map[string]any {
+func (j *JobState) jobJSON() map[string]any {
 	interval := "PT40M"
 	if j.scheduleState == "Disabled" {
 		interval = maxInterval
@@ -52,7 +50,7 @@ type statusView struct {
 	failures    int
 	lastExec    *execution
 	lastSuccess *execution
-	quarantine  *tenant.Error
+	quarantine  *Error
 	neverRan    bool
 	steadyFirst time.Time
 	steadyLast  time.Time
@@ -60,7 +58,7 @@ type statusView struct {
 	groups      int
 }
 
-func (j *jobState) statusView() statusView {
+func (j *JobState) statusView() statusView {
 	v := statusView{
 		code: j.code, lastExec: j.lastExec, lastSuccess: j.lastSuccess,
 		steadyFirst: j.steadyFirst, steadyLast: j.steadyLast, users: len(j.inTarget), groups: len(j.groupsInTarget),
@@ -70,7 +68,7 @@ func (j *jobState) statusView() statusView {
 		v.failures = 2
 		v.quarantine = j.def.Error
 		if v.quarantine == nil {
-			v.quarantine = &tenant.Error{Code: "QuarantinedOnDemand", Message: "The job was quarantined."}
+			v.quarantine = &Error{Code: "QuarantinedOnDemand", Message: "The job was quarantined."}
 		}
 	}
 	return v
@@ -155,10 +153,10 @@ func executionJSON(e *execution) any {
 
 // errNone is the error of an execution without one: real tenants send
 // {"code":"None","message":"","tenantActionable":false}, never null.
-var errNone = &tenant.Error{Code: "None"}
+var errNone = &Error{Code: "None"}
 
 // errorJSON renders a synchronizationError (nil stays null).
-func errorJSON(e *tenant.Error) any {
+func errorJSON(e *Error) any {
 	if e == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import (
 	"time"
@@ -14,7 +14,7 @@ type logRecord struct {
 }
 
 // appendLog stores r's entry, visible after lag. Call with d.mu held.
-func (d *directory) appendLog(r *onDemandResult, by initiator, now time.Time, lag time.Duration) map[string]any {
+func (d *Directory) appendLog(r *Result, by initiator, now time.Time, lag time.Duration) map[string]any {
 	e := r.logEntry(d.tenant.TenantID, by)
 	rec := logRecord{entry: e, at: r.end}
 	if lag > 0 {

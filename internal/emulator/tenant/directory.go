@@ -1,41 +1,39 @@
-package emulator
+package tenant
 
 import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
-// directory is the mutable tenant: objects, jobs and provisioning logs. One
-// mutex guards it; handlers hold it only while reading or changing state.
-type directory struct {
+// Directory is the mutable tenant: objects, jobs and provisioning logs. One
+// mutex guards it, and only Directory's own methods take it (access.go).
+type Directory struct {
 	mu        sync.Mutex
-	tenant    *tenant.File
+	tenant    *File
 	tenantHex string // tenant id without dashes, as in job ids
-	users     []*tenant.User
-	groups    []*tenant.Group
-	sps       []*spState
+	users     []*User
+	groups    []*Group
+	sps       []*SPState
 	logs      []logRecord // provisioning-log entries, oldest first
 	rateLimit bool        // provisionOnDemand throttling on/off
 
 	profile       string         // ProfileSeed or ProfileReal (profile.go)
 	applyOverride *bool          // applyResource switch; nil: the profile decides
 	lagOverride   *time.Duration // log lag given by Options or the control API; nil: the profile's
-	logShape      string         // logShapeCurrent or logShapeOld
+	logShape      string         // LogShapeCurrent or LogShapeOld
 }
 
-// spState is a service principal and its jobs.
-type spState struct {
-	def  tenant.ServicePrincipal
-	jobs []*jobState
+// SPState is a service principal and its jobs.
+type SPState struct {
+	def  ServicePrincipal
+	jobs []*JobState
 }
 
-// jobState is a synchronization job's mutable status.
-type jobState struct {
-	sp             *spState
-	def            tenant.Job
+// JobState is a synchronization job's mutable status.
+type JobState struct {
+	sp             *SPState
+	def            Job
 	scheduleState  string // Active | Paused | Disabled
 	code           string // Active | Paused | Quarantine | NotRun
 	quarantined    bool
@@ -55,7 +53,7 @@ type execution struct {
 	began    time.Time
 	ended    time.Time
 	state    string // Succeeded | Failed | EntryLevelErrors
-	err      *tenant.Error
+	err      *Error
 	entitled int
 	imported int
 	exported int
@@ -74,13 +72,13 @@ type outcomeStatus struct {
 	exec *execution
 }
 
-func newDirectory(t *tenant.File, start time.Time) *directory {
-	d := &directory{
+func newDirectory(t *File, start time.Time) *Directory {
+	d := &Directory{
 		tenant:    t,
 		tenantHex: strings.ReplaceAll(t.TenantID, "-", ""),
 		rateLimit: true,
 		profile:   ProfileSeed,
-		logShape:  logShapeCurrent,
+		logShape:  LogShapeCurrent,
 	}
 	for i := range t.Users {
 		d.users = append(d.users, &t.Users[i])
@@ -89,7 +87,7 @@ func newDirectory(t *tenant.File, start time.Time) *directory {
 		d.groups = append(d.groups, &t.Groups[i])
 	}
 	for _, spDef := range t.ServicePrincipals {
-		sp := &spState{def: spDef}
+		sp := &SPState{def: spDef}
 		for _, jd := range spDef.Jobs {
 			sp.jobs = append(sp.jobs, newJobState(sp, jd, start))
 		}
@@ -101,8 +99,8 @@ func newDirectory(t *tenant.File, start time.Time) *directory {
 
 // newJobState derives a plausible history from the seeded state: a job that
 // ran 40 minutes ago (PT40M schedule), or one quarantined 20 minutes ago.
-func newJobState(sp *spState, def tenant.Job, start time.Time) *jobState {
-	j := &jobState{sp: sp, def: def, scheduleState: "Active", code: def.State, inTarget: map[string]string{}, groupsInTarget: map[string]string{}}
+func newJobState(sp *SPState, def Job, start time.Time) *JobState {
+	j := &JobState{sp: sp, def: def, scheduleState: "Active", code: def.State, inTarget: map[string]string{}, groupsInTarget: map[string]string{}}
 	for _, id := range def.Provisioned {
 		j.inTarget[id] = newGUID()
 	}
@@ -133,7 +131,7 @@ func newJobState(sp *spState, def tenant.Job, start time.Time) *jobState {
 
 // behaviourStatus is the apply outcome implied by the job's seeded behaviour,
 // before any provisionOnDemand call.
-func (j *jobState) behaviourStatus(at time.Time) outcomeStatus {
+func (j *JobState) behaviourStatus(at time.Time) outcomeStatus {
 	exec := &execution{id: newGUID(), began: at.Add(-2 * time.Minute), ended: at.Add(-2*time.Minute + 3*time.Second), state: "Succeeded", entitled: 1, imported: 1}
 	switch j.def.Outcome {
 	case "failure":
@@ -147,18 +145,18 @@ func (j *jobState) behaviourStatus(at time.Time) outcomeStatus {
 	return outcomeStatus{code: "Active", exec: exec}
 }
 
-var errRedundantExport = &tenant.Error{
+var errRedundantExport = &Error{
 	Code:    "RedundantExport",
 	Message: "The state of the user in both the source and target systems already match.",
 }
 
-var errNotEntitled = &tenant.Error{
+var errNotEntitled = &Error{
 	Code:    "NotEffectivelyEntitled",
 	Message: "The user is not assigned to the application or is out of scope of the provisioning scoping filters.",
 }
 
 // findSP returns the service principal with object id id.
-func (d *directory) findSP(id string) *spState {
+func (d *Directory) findSP(id string) *SPState {
 	for _, sp := range d.sps {
 		if strings.EqualFold(sp.def.ID, id) {
 			return sp
@@ -168,7 +166,7 @@ func (d *directory) findSP(id string) *spState {
 }
 
 // findJob returns sp's job with id id (case-insensitive, like Graph).
-func (sp *spState) findJob(id string) *jobState {
+func (sp *SPState) findJob(id string) *JobState {
 	for _, j := range sp.jobs {
 		if strings.EqualFold(j.def.ID, id) {
 			return j
@@ -178,7 +176,7 @@ func (sp *spState) findJob(id string) *jobState {
 }
 
 // findUser looks a user up by object id or userPrincipalName.
-func (d *directory) findUser(idOrUPN string) *tenant.User {
+func (d *Directory) findUser(idOrUPN string) *User {
 	for _, u := range d.users {
 		if strings.EqualFold(u.ID, idOrUPN) || strings.EqualFold(u.UserPrincipalName, idOrUPN) {
 			return u
@@ -189,7 +187,7 @@ func (d *directory) findUser(idOrUPN string) *tenant.User {
 
 // findUserByDN looks a user up by its on-premises distinguished name (AD
 // compares DNs case-insensitively).
-func (d *directory) findUserByDN(dn string) *tenant.User {
+func (d *Directory) findUserByDN(dn string) *User {
 	for _, u := range d.users {
 		if u.OnPremisesDistinguishedName != "" && strings.EqualFold(u.OnPremisesDistinguishedName, dn) {
 			return u
@@ -198,7 +196,7 @@ func (d *directory) findUserByDN(dn string) *tenant.User {
 	return nil
 }
 
-func (d *directory) findGroup(id string) *tenant.Group {
+func (d *Directory) findGroup(id string) *Group {
 	for _, g := range d.groups {
 		if strings.EqualFold(g.ID, id) {
 			return g
@@ -208,7 +206,7 @@ func (d *directory) findGroup(id string) *tenant.Group {
 }
 
 // assigned reports whether user id is assigned to the service principal.
-func (sp *spState) assigned(userID string) bool {
+func (sp *SPState) assigned(userID string) bool {
 	for _, a := range sp.def.Assignments {
 		if strings.EqualFold(a, userID) {
 			return true

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 // answerKind is which of the service's shapes a job's provisionOnDemand
 // answer takes. The shape follows the kind of synchronization, which the
@@ -22,7 +22,7 @@ const (
 	cloudSyncTemplate   = "AD2AADProvisioning"
 )
 
-func (j *jobState) answerKind() answerKind {
+func (j *JobState) answerKind() answerKind {
 	switch j.def.TemplateID {
 	case crossTenantTemplate:
 		return crossTenantAnswer

@@ -1,4 +1,4 @@
-package emulator
+package tenant
 
 import "testing"
 
