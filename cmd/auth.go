@@ -12,14 +12,6 @@ import (
 	"github.com/provctl/provctl/internal/output"
 )
 
-func init() {
-	extraCommands = append(extraCommands,
-		func(f *Factory) *cobra.Command { return NewCmdLogin(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdLogout(f, nil) },
-		NewCmdAuth,
-	)
-}
-
 // modeVariables name the variable that selects each non-interactive mode.
 var modeVariables = map[auth.Mode]string{
 	auth.ModeStatic:      "PROVCTL_ACCESS_TOKEN",

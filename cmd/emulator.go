@@ -14,16 +14,19 @@ import (
 	"github.com/provctl/provctl/internal/emulator"
 )
 
-// emulatorOptions are the flags of `provctl emulator`.
-type emulatorOptions struct {
+// EmulatorOptions are the inputs of `provctl emulator`.
+type EmulatorOptions struct {
 	emulator.Options
 	Quiet bool
+
+	Stderr io.Writer // the banner and, unless Quiet, the request log
 }
 
 // NewCmdEmulator builds `provctl emulator`: a local Microsoft Graph and
-// Entra ID for trying provctl and testing scripts offline.
-func NewCmdEmulator() *cobra.Command {
-	var opts emulatorOptions
+// Entra ID for trying provctl and testing scripts offline. It runs until
+// interrupted, so its run function watches SIGINT/SIGTERM itself.
+func NewCmdEmulator(f *Factory, runF func(context.Context, *EmulatorOptions) error) *cobra.Command {
+	opts := &EmulatorOptions{}
 	cmd := &cobra.Command{
 		Use:   "emulator",
 		Short: "Run a local Microsoft Graph and Entra ID for trying and testing offline",
@@ -58,30 +61,31 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
 			}
 			// An explicit --log-lag 0 means none, even for the real profile.
 			opts.LogLagSet = cmd.Flags().Changed("log-lag")
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
+			opts.Stderr = f.Streams.ErrOut
+			if runF != nil {
+				return runF(runContext(cmd), opts)
 			}
-			return runEmulator(ctx, opts, cmd.ErrOrStderr())
+			return emulatorRun(runContext(cmd), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
-	f.StringVar(&opts.EnvFile, "env-file", "", "write `export` lines for a shell to this file (mode 0600)")
-	f.StringVar(&opts.TenantFile, "tenant-file", "", "JSON tenant seed replacing the built-in tenant")
-	f.DurationVar(&opts.AutoApprove, "auto-approve", 0, "approve device codes automatically after this delay (0: use /devicelogin)")
-	f.DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens")
-	f.StringVar(&opts.Dir, "dir", "", "directory for ca.pem and the app certificate (default: the env file's directory, else a temporary one)")
-	f.StringVar(&opts.Profile, "profile", emulator.ProfileSeed, "behaviour to imitate: seed (the apply. resource answers, logs appear at once) or real (apply. answers 400, on-demand log entries appear after --log-lag)")
-	f.DurationVar(&opts.LogLag, "log-lag", 0, "delay before an on-demand run's provisioning-log entries are listed (default: none for seed, 20s for real)")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not log each request on stderr")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
+	fl.StringVar(&opts.EnvFile, "env-file", "", "write `export` lines for a shell to this file (mode 0600)")
+	fl.StringVar(&opts.TenantFile, "tenant-file", "", "JSON tenant seed replacing the built-in tenant")
+	fl.DurationVar(&opts.AutoApprove, "auto-approve", 0, "approve device codes automatically after this delay (0: use /devicelogin)")
+	fl.DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens")
+	fl.StringVar(&opts.Dir, "dir", "", "directory for ca.pem and the app certificate (default: the env file's directory, else a temporary one)")
+	fl.StringVar(&opts.Profile, "profile", emulator.ProfileSeed, "behaviour to imitate: seed (the apply. resource answers, logs appear at once) or real (apply. answers 400, on-demand log entries appear after --log-lag)")
+	fl.DurationVar(&opts.LogLag, "log-lag", 0, "delay before an on-demand run's provisioning-log entries are listed (default: none for seed, 20s for real)")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not log each request on stderr")
 	return cmd
 }
 
-// runEmulator serves until ctx ends or SIGINT/SIGTERM arrives, then closes.
-func runEmulator(ctx context.Context, opts emulatorOptions, stderr io.Writer) error {
+// emulatorRun serves until ctx ends or SIGINT/SIGTERM arrives, then closes.
+func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stderr := opts.Stderr
 	if !opts.Quiet {
 		opts.Log = stderr
 	}

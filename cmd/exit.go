@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/provctl/provctl/internal/auth"
 	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/provision"
@@ -30,6 +32,10 @@ type exitError struct {
 	Code   int
 	Err    error
 	Silent bool
+	// CommandLine marks a usage error in the command line itself (an
+	// unknown command or flag, a missing required flag, a bad flag value):
+	// the report adds "Run with --help for usage.".
+	CommandLine bool
 }
 
 func (e *exitError) Error() string {
@@ -42,6 +48,46 @@ func (e *exitError) Unwrap() error { return e.Err }
 
 // usageErr marks bad input detected before anything was sent.
 func usageErr(err error) error { return &exitError{Code: ExitUsage, Err: err} }
+
+// commandLineErr marks an error in the command line's shape (cobra's flag,
+// argument and required-flag errors, unknown commands) as a usage error whose
+// report points at --help. An error that already carries an exit code keeps it.
+func commandLineErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &exitError{Code: ExitUsage, Err: err, CommandLine: true}
+}
+
+// requireFlags marks flags as required, as cobra's MarkFlagRequired does
+// (help and completion know), and checks them before RunE so that a missing
+// one is a command-line usage error whether or not the command runs under
+// the root (tests run commands alone).
+func requireFlags(c *cobra.Command, names ...string) {
+	for _, n := range names {
+		_ = c.MarkFlagRequired(n)
+	}
+	pre := c.PreRunE
+	c.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if err := cmd.ValidateRequiredFlags(); err != nil {
+			return commandLineErr(err)
+		}
+		if pre != nil {
+			return pre(cmd, args)
+		}
+		return nil
+	}
+}
+
+// isCommandLineErr reports whether err is a command-line usage error.
+func isCommandLineErr(err error) bool {
+	var ee *exitError
+	return errors.As(err, &ee) && ee.Code == ExitUsage && ee.CommandLine
+}
 
 // outcomeExit maps a printed outcome state to its exit code.
 func outcomeExit(s provision.State) error {
@@ -87,22 +133,8 @@ func exitCode(err error) int {
 		return ExitError
 	case errors.As(err, new(*graph.NetworkError)), errors.As(err, new(*graph.DecodeError)):
 		return ExitError
-	case isCobraUsage(err):
-		return ExitUsage
 	}
 	return ExitError
-}
-
-// isCobraUsage recognises cobra's own argument and flag errors, which are
-// plain errors.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "required flag", "invalid argument", "accepts ", "flag needs an argument", "if any flags in the group"} {
-		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
-			return true
-		}
-	}
-	return false
 }
 
 // reportContext is what the error report needs to name a fix: the

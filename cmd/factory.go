@@ -33,6 +33,11 @@ type Factory struct {
 	Tenant     string
 	ConfigFile string
 
+	// ServiceFunc, when set, replaces how Service builds the provisioning
+	// service (sign-in and Graph client): tests give commands a Service
+	// whose Graph is a test double (internal/graph/graphtest).
+	ServiceFunc func(cmd *cobra.Command, scopes ...string) (*provision.Service, error)
+
 	scopes   []string // the permissions the running command asked for, for error hints
 	once     sync.Once
 	settings Settings
@@ -42,6 +47,12 @@ type Factory struct {
 	// stopTimeout ends the --command-timeout deadline, if one was set.
 	stopTimeout    func()
 	commandTimeout time.Duration
+}
+
+// NewFactory returns a Factory over streams, reading the environment
+// through getenv (os.Getenv outside tests).
+func NewFactory(streams *output.Streams, getenv func(string) string) *Factory {
+	return &Factory{Streams: streams, Getenv: getenv}
 }
 
 // Settings resolves and validates the connection settings once.
@@ -128,6 +139,10 @@ func (f *Factory) AuthConfig(cmd *cobra.Command) (auth.Config, error) {
 // Service returns a provisioning service whose Graph client signs in with
 // the given delegated scopes (app-only modes use .default).
 func (f *Factory) Service(cmd *cobra.Command, scopes ...string) (*provision.Service, error) {
+	if f.ServiceFunc != nil {
+		f.scopes = scopes
+		return f.ServiceFunc(cmd, scopes...)
+	}
 	s, err := f.Settings(cmd)
 	if err != nil {
 		return nil, err

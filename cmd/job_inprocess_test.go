@@ -155,7 +155,7 @@ func TestJobNeverRan(t *testing.T) {
 		}
 	})
 	t.Run("show json", func(t *testing.T) {
-		stdout, stderr, code := jobTestRun(t, srv, "job", "show", "--sp", jobTestSPID, "--job", jobTestJobID, "-o", "json", "--jq", ".status.lastExecution")
+		stdout, stderr, code := jobTestRun(t, srv, "job", "show", "--sp", jobTestSPID, "--job", jobTestJobID, "-o", "json", "--jq", ".lastExecution")
 		if code != ExitOK || strings.TrimSpace(stdout) != "null" {
 			t.Errorf("exit %d, lastExecution %q\n%s", code, stdout, stderr)
 		}

@@ -14,12 +14,6 @@ not, which step failed and why.`,
   $ provctl provision poll --sp Box --wait
   $ provctl provision logs --sp Box --since 24h`,
 	})
-	c.AddCommand(NewCmdPoll(f, nil))
-	for _, add := range provisionCommands {
-		c.AddCommand(add(f))
-	}
+	c.AddCommand(NewCmdPoll(f, nil), NewCmdRun(f, nil), NewCmdLogs(f, nil))
 	return c
 }
-
-// provisionCommands lets other files add subcommands to `provision`.
-var provisionCommands []func(*Factory) *cobra.Command

@@ -13,10 +13,6 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-func init() {
-	provisionCommands = append(provisionCommands, func(f *Factory) *cobra.Command { return NewCmdLogs(f, nil) })
-}
-
 // LogsOptions are the inputs of `provision logs`.
 type LogsOptions struct {
 	SP       string

@@ -89,7 +89,7 @@ out, 6 skipped (see "provctl help exit-codes").`,
 	fl.StringVar(&opts.ChangeID, "change-id", "", "logs: the change id of one provisioning request")
 	fl.StringVar(&opts.Subject, "subject", "", "logs: the user (object id or UPN) or group (object id)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)
-	_ = c.MarkFlagRequired("sp")
+	requireFlags(c, "sp")
 	_ = c.RegisterFlagCompletionFunc("source", fixedCompletion("auto", "apply", "logs"))
 	return c
 }

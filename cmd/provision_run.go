@@ -11,10 +11,6 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-func init() {
-	provisionCommands = append(provisionCommands, func(f *Factory) *cobra.Command { return NewCmdRun(f, nil) })
-}
-
 // RunOptions are the inputs of `provision run`.
 type RunOptions struct {
 	SP       string
@@ -93,7 +89,7 @@ worst outcome wins when several users or members are given.`,
 	fl.StringVar(&opts.Group, "group", "", "group object id or display name")
 	fl.StringArrayVar(&opts.Members, "member", nil, "with --group: a member's object id or UPN (repeatable, at most 5)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)
-	_ = c.MarkFlagRequired("sp")
+	requireFlags(c, "sp")
 	return c
 }
 

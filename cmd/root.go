@@ -24,7 +24,7 @@ func Execute() int {
 		<-ctx.Done()
 		stop()
 	}()
-	f := &Factory{Streams: output.System(), Getenv: os.Getenv}
+	f := NewFactory(output.System(), os.Getenv)
 	root := NewCmdRoot(f)
 	err := root.ExecuteContext(ctx)
 	if f.stopTimeout != nil {
@@ -72,7 +72,7 @@ func report(s *output.Streams, err error, rc reportContext) int {
 	if hint := errorHint(err, rc); hint != "" {
 		fmt.Fprintf(output.SafeWriter{W: s.ErrOut}, "hint: %s\n", graph.RedactCredentials(hint))
 	}
-	if isCobraUsage(err) {
+	if isCommandLineErr(err) {
 		fmt.Fprintln(s.ErrOut, "Run with --help for usage.")
 	}
 	return code
@@ -103,10 +103,15 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 			return err
 		}
 		f.boundCommand(cmd)
-		return nil
+		// cobra checks these after this hook, with plain errors: check
+		// them first so that they are usage errors.
+		if err := cmd.ValidateRequiredFlags(); err != nil {
+			return commandLineErr(err)
+		}
+		return commandLineErr(cmd.ValidateFlagGroups())
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return commandLineErr(err) })
 	root.SetOut(f.Streams.Out)
 	root.SetErr(f.Streams.ErrOut)
 
@@ -126,15 +131,77 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 
 	root.AddCommand(
 		NewCmdProvision(f),
-		NewCmdEmulator(),
-		NewCmdVersion(f),
+		NewCmdSP(f),
+		NewCmdJob(f),
+		NewCmdLogin(f, nil),
+		NewCmdLogout(f, nil),
+		NewCmdAuth(f),
+		NewCmdEmulator(f, nil),
+		NewCmdVersion(f, nil),
 		newHelpTopic("exit-codes", "What provctl's exit codes mean", exitCodesHelp()),
 		newHelpTopic("environment", "Environment variables provctl reads", environmentHelp()),
 	)
-	for _, add := range extraCommands {
-		root.AddCommand(add(f))
-	}
+	typeUsageErrors(root)
 	return root
+}
+
+// typeUsageErrors makes every positional-argument error of the tree a
+// command-line usage error (exit 2), cobra's own commands (completion, help)
+// included: the root rejects unknown commands itself, and each Args
+// validator's plain error is wrapped.
+func typeUsageErrors(root *cobra.Command) {
+	root.Args = rootArgs
+	if root.SuggestionsMinimumDistance <= 0 {
+		root.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor does not apply
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	keepUnknownHelpTopic(root)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if args := c.Args; args != nil {
+			c.Args = func(cmd *cobra.Command, a []string) error { return commandLineErr(args(cmd, a)) }
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// rootArgs rejects an unknown command, with cobra's words and suggestions.
+func rootArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	hint := ""
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		hint = "\n\nDid you mean this?\n"
+		for _, name := range s {
+			hint += fmt.Sprintf("\t%v\n", name)
+		}
+	}
+	return commandLineErr(fmt.Errorf("unknown command %q for %q%s", args[0], cmd.CommandPath(), hint))
+}
+
+// keepUnknownHelpTopic keeps `provctl help NOPE` saying "Unknown help
+// topic": with root.Args set, cobra's help command finds the root for it.
+func keepUnknownHelpTopic(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.Name() != "help" || c.Run == nil {
+			continue
+		}
+		run := c.Run
+		c.Run = func(cmd *cobra.Command, args []string) {
+			if target, rest, _ := root.Find(args); target == root && len(rest) > 0 {
+				cmd.Printf("Unknown help topic %#q\n", args)
+				cobra.CheckErr(root.Usage())
+				return
+			}
+			run(cmd, args)
+		}
+	}
 }
 
 // groupCommand is a command that only holds subcommands: an unknown
@@ -144,15 +211,12 @@ func groupCommand(c *cobra.Command) *cobra.Command {
 	c.FParseErrWhitelist.UnknownFlags = true
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
-			return usageErr(fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath()))
+			return commandLineErr(fmt.Errorf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath()))
 		}
 		return cmd.Help()
 	}
 	return c
 }
-
-// extraCommands lets command groups in other files register themselves.
-var extraCommands []func(*Factory) *cobra.Command
 
 func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

@@ -12,8 +12,6 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-func init() { extraCommands = append(extraCommands, NewCmdSP) }
-
 // NewCmdSP builds the `sp` command group.
 func NewCmdSP(f *Factory) *cobra.Command {
 	c := groupCommand(&cobra.Command{Use: "sp", Short: "Find service principals (enterprise apps)",

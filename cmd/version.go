@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -47,21 +48,34 @@ func versionInfo() VersionInfo {
 
 func versionString() string { return versionInfo().Version }
 
+// VersionOptions are the inputs of `provctl version`.
+type VersionOptions struct {
+	Printer *output.Printer
+}
+
 // NewCmdVersion builds `provctl version`.
-func NewCmdVersion(f *Factory) *cobra.Command {
+func NewCmdVersion(f *Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{}
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version, commit and Go version",
 		Args:    noArgs,
 		Example: "  $ provctl version\n  $ provctl version -o json",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := f.Printer(cmd)
-			if err != nil {
+			var err error
+			if opts.Printer, err = f.Printer(cmd); err != nil {
 				return err
 			}
-			return p.PrintContext(runContext(cmd), versionInfo(), nil)
+			if runF != nil {
+				return runF(runContext(cmd), opts)
+			}
+			return versionRun(runContext(cmd), opts)
 		},
 	}
+}
+
+func versionRun(ctx context.Context, opts *VersionOptions) error {
+	return opts.Printer.PrintContext(ctx, versionInfo(), nil)
 }
 
 // noArgs rejects positional arguments as a usage error.

@@ -46,7 +46,7 @@ func main() {
 
 func run(dir string) error {
 	streams, _, _ := output.Test()
-	root := cmd.NewCmdRoot(&cmd.Factory{Streams: streams, Getenv: func(string) string { return "" }})
+	root := cmd.NewCmdRoot(cmd.NewFactory(streams, func(string) string { return "" }))
 	root.InitDefaultCompletionCmd()
 	disableAutoGen(root)
 	md, man := filepath.Join(dir, "commands"), filepath.Join(dir, "man")
