@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -87,7 +86,7 @@ func spListRun(ctx context.Context, opts *SPListOptions) error {
 		row := ServicePrincipalRow{ID: sp.ID, AppID: sp.AppID, DisplayName: sp.DisplayName}
 		if opts.WithJobs {
 			jobs, err := opts.Service.ListJobs(ctx, sp.ID)
-			if err != nil && !isGraphStatus(err, 404) {
+			if err != nil && !graph.IsStatus(err, 404) {
 				return err
 			}
 			if len(jobs) == 0 {
@@ -119,23 +118,4 @@ func (v spListView) View() []output.Section {
 		s.Columns = s.Columns[:3]
 	}
 	return []output.Section{s}
-}
-
-func isGraphStatus(err error, codes ...int) bool {
-	ge, ok := asGraphError(err)
-	if !ok {
-		return false
-	}
-	for _, c := range codes {
-		if ge.StatusCode == c {
-			return true
-		}
-	}
-	return false
-}
-
-func asGraphError(err error) (*graph.Error, bool) {
-	var ge *graph.Error
-	ok := errors.As(err, &ge)
-	return ge, ok
 }

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"runtime/debug"
 
@@ -76,14 +75,6 @@ func NewCmdVersion(f *Factory, runF func(context.Context, *VersionOptions) error
 
 func versionRun(ctx context.Context, opts *VersionOptions) error {
 	return opts.Printer.PrintContext(ctx, versionInfo(), nil)
-}
-
-// noArgs rejects positional arguments as a usage error.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageErr(fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0]))
-	}
-	return nil
 }
 
 // View shows the version as fields.
