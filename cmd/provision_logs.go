@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -168,7 +169,7 @@ func (v logsView) View() []output.Section {
 	for _, o := range v {
 		subject := ""
 		if o.Subject != nil {
-			subject = firstOf(o.Subject.DisplayName.String(), o.Subject.ID.String())
+			subject = cmp.Or(o.Subject.DisplayName.String(), o.Subject.ID.String())
 		}
 		s.Rows = append(s.Rows, []output.Cell{{Text: formatTime(o.StartedAt)}, stateCell(string(o.State)), {Text: o.Action.String()}, {Text: subject}, {Text: reasonText(o.Reason)}, {Text: o.ChangeID.String(), Style: output.Muted}})
 	}

@@ -107,15 +107,6 @@ func reasonText(r *provision.Reason) string {
 	return codeAndMessage(r.Code.String(), r.Message.String())
 }
 
-func firstOf(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // stateCell colors an outcome or step status.
 func stateCell(state string) output.Cell {
 	style := output.Plain

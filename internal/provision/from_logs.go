@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"cmp"
 	"encoding/json"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ func FromLog(spID string, e *graph.ProvisioningObjectSummary, raw json.RawMessag
 		JobID:              e.JobID,
 		ID:                 NullString(e.ID),
 		Source:             SourceProvisioningLogs,
-		Action:             NullString(strings.ToLower(firstNonEmpty(string(e.ProvisioningAction), string(e.Action)))),
+		Action:             NullString(strings.ToLower(cmp.Or(string(e.ProvisioningAction), string(e.Action)))),
 		ChangeID:           NullString(e.ChangeID),
 		StartedAt:          timePtr(e.ActivityDateTime.Time),
 		Raw:                raw,
@@ -49,7 +50,7 @@ func FromLog(spID string, e *graph.ProvisioningObjectSummary, raw json.RawMessag
 		if ei := si.ErrorInformation; ei != nil {
 			reason = &Reason{
 				Code:              NullString(ei.ErrorCode),
-				Message:           NullString(firstNonEmpty(string(ei.Reason), string(ei.AdditionalDetails))),
+				Message:           NullString(cmp.Or(string(ei.Reason), string(ei.AdditionalDetails))),
 				RecommendedAction: NullString(ei.RecommendedAction),
 			}
 		}
@@ -58,7 +59,7 @@ func FromLog(spID string, e *graph.ProvisioningObjectSummary, raw json.RawMessag
 		o.State = stateFromResult(string(si.Status))
 		reason = &Reason{
 			Code:              NullString(si.ErrorCode),
-			Message:           NullString(firstNonEmpty(string(si.Reason), string(si.AdditionalDetails))),
+			Message:           NullString(cmp.Or(string(si.Reason), string(si.AdditionalDetails))),
 			RecommendedAction: NullString(si.RecommendedAction),
 		}
 	}
@@ -77,7 +78,7 @@ func logSubject(id *graph.ProvisionedIdentity) *Subject {
 	}
 	s := &Subject{ID: NullString(id.ID), DisplayName: NullString(id.DisplayName), Type: NullString(subjectType(string(id.IdentityType)))}
 	if s.DisplayName == "" {
-		s.DisplayName = NullString(firstNonEmpty(id.Details["UserPrincipalName"], id.Details["DisplayName"]))
+		s.DisplayName = NullString(cmp.Or(id.Details["UserPrincipalName"], id.Details["DisplayName"]))
 	}
 	if s.Type == "" {
 		s.Type = NullString(subjectType(id.Details["odatatype"]))

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"cmp"
 	"encoding/json"
 	"strings"
 
@@ -103,7 +104,7 @@ func onDemandReason(state State, key *graph.OnDemandKey, st *graph.StatusDetails
 			r.Code = NullString(st.ErrorCode)
 		}
 		if r.Message == "" {
-			r.Message = NullString(firstNonEmpty(string(st.Reason), string(st.AdditionalDetails)))
+			r.Message = NullString(cmp.Or(string(st.Reason), string(st.AdditionalDetails)))
 		}
 		r.RecommendedAction = NullString(st.RecommendedAction)
 	}
@@ -128,10 +129,10 @@ func completeReason(state State, r *Reason, steps []Step) *Reason {
 			continue
 		}
 		if r.Code == "" {
-			r.Code = NullString(firstNonEmpty(s.Details["SkipReason"], s.Details["ErrorCode"]))
+			r.Code = NullString(cmp.Or(s.Details["SkipReason"], s.Details["ErrorCode"]))
 		}
 		if r.Message == "" {
-			r.Message = NullString(firstNonEmpty(s.Details["ErrorMessage"], s.Description))
+			r.Message = NullString(cmp.Or(s.Details["ErrorMessage"], s.Description))
 		}
 		break
 	}
@@ -167,13 +168,4 @@ func textPtr(t *graph.Text) *string {
 	}
 	s := string(*t)
 	return &s
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -129,7 +130,7 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 			}
 			seen[strings.ToLower(u.ID)] = true
 			subj.MemberIDs = append(subj.MemberIDs, u.ID)
-			subj.memberNames = append(subj.memberNames, firstNonEmpty(u.UserPrincipalName, u.DisplayName))
+			subj.memberNames = append(subj.memberNames, cmp.Or(u.UserPrincipalName, u.DisplayName))
 		}
 		return []RunSubject{subj}, nil
 	}
@@ -152,7 +153,7 @@ func (s *Service) resolveRunSubjects(ctx context.Context, r RunRequest) ([]RunSu
 			continue
 		}
 		seen[strings.ToLower(u.ID)] = true
-		out = append(out, RunSubject{ID: u.ID, DisplayName: firstNonEmpty(u.UserPrincipalName, u.DisplayName), Type: "User"})
+		out = append(out, RunSubject{ID: u.ID, DisplayName: cmp.Or(u.UserPrincipalName, u.DisplayName), Type: "User"})
 	}
 	return out, nil
 }
@@ -242,7 +243,7 @@ func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission, s
 func pendingSubjects(o *Outcome) []string {
 	var out []string
 	if !o.State.Final() && o.Subject != nil {
-		out = append(out, firstNonEmpty(o.Subject.DisplayName.String(), o.Subject.ID.String()))
+		out = append(out, cmp.Or(o.Subject.DisplayName.String(), o.Subject.ID.String()))
 	}
 	for _, m := range o.Members {
 		out = append(out, pendingSubjects(m)...)
