@@ -101,3 +101,19 @@ func (b *bufferWriter) sendTo(w http.ResponseWriter) {
 	w.WriteHeader(b.code())
 	_, _ = w.Write(b.body.Bytes())
 }
+
+// verbatim answers f.Body as it is, with Graph's headers and f.Status (200
+// when not set).
+func (b *bufferWriter) verbatim(r *http.Request, f *fault) {
+	rid, crid := newGUID(), r.Header.Get("client-request-id")
+	if crid == "" {
+		crid = rid
+	}
+	setGraphHeaders(b, rid, crid)
+	b.header.Set("Content-Type", graphContentType)
+	b.status = f.Status
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	b.body.WriteString(*f.Body)
+}

@@ -47,6 +47,8 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, kind reques
 func (s *Server) faultAnswer(r *http.Request, kind requestKind, f *fault, body []byte) *bufferWriter {
 	a := newBufferWriter()
 	switch {
+	case f.Body != nil:
+		a.verbatim(r, f)
 	case f.Status != 0:
 		var echo *echoed
 		if f.Echo {

@@ -10,8 +10,8 @@ import (
 // defaults (count 1, status 400 for echo, 307 for redirect).
 func (f *fault) validate() error {
 	if f.Status == 0 && f.DelayMs <= 0 && !f.Malformed && !f.Echo && f.Redirect == "" &&
-		f.DripMs <= 0 && f.NextLink == "" && !f.Hang {
-		return errors.New("a fault needs status, delayMs, malformed, echo, redirect, dripMs, nextLink or hang")
+		f.DripMs <= 0 && f.NextLink == "" && !f.Hang && f.Body == nil {
+		return errors.New("a fault needs status, delayMs, malformed, echo, redirect, dripMs, nextLink, hang or body")
 	}
 	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
 		return errors.New("status must be an HTTP status code")
@@ -33,7 +33,7 @@ func (f *fault) validate() error {
 // answers reports whether the fault makes the answer itself (a pure delay
 // lets the request through afterwards).
 func (f *fault) answers() bool {
-	return f.Status != 0 || f.Malformed || f.Echo || f.Redirect != "" || f.DripMs > 0 || f.NextLink != "" || f.Hang
+	return f.Status != 0 || f.Malformed || f.Echo || f.Redirect != "" || f.DripMs > 0 || f.NextLink != "" || f.Hang || f.Body != nil
 }
 
 func (f *fault) checkHang() error {
@@ -87,6 +87,9 @@ func (f *fault) checkAnswerKinds() error {
 	}
 	if f.NextLink != "" && (f.Status != 0 || f.Malformed) {
 		return errors.New("nextLink rewrites the real answer: it excludes status and malformed")
+	}
+	if f.Body != nil && (f.Malformed || f.Echo || f.NextLink != "" || f.Redirect != "" || f.Hang) {
+		return errors.New("body is the whole answer: it excludes malformed, echo, nextLink, redirect and hang")
 	}
 	return nil
 }

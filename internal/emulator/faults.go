@@ -25,6 +25,10 @@ type fault struct {
 	DripEndless bool    `json:"dripEndless,omitempty"`
 	NextLink    string  `json:"nextLink,omitempty"` // "same", "loop" or a URL (fault_nextlink.go)
 	Hang        bool    `json:"hang,omitempty"`     // never answer (fault_wait.go)
+	// Body answers this text verbatim (status Status, default 200) with
+	// Graph's headers: null, an array, another object than the one asked
+	// for — what a lax or odd server may send.
+	Body *string `json:"body,omitempty"`
 }
 
 // faultSet holds the armed faults in the order they were added.
