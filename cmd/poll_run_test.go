@@ -130,6 +130,7 @@ func TestPollRunStates(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/tty=%v/%s", st.state, tty, mode.name), func(t *testing.T) {
 					reg, _ := graphtest.New(t)
 					reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
+					registerJob(reg) // the logs are read only for a job Graph knows
 					reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, st.logs)).
 						Query(graphtest.QueryHas("$filter", "jobid eq '"+rtJobID+"'"))
 					args := append([]string{"provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--source", "logs"}, mode.args...)
@@ -170,6 +171,7 @@ func TestPollRunGraphErrors(t *testing.T) {
 		t.Run(fmt.Sprintf("logs forbidden/tty=%v", tty), func(t *testing.T) {
 			reg, _ := graphtest.New(t)
 			reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
+			registerJob(reg) // the logs are read only for a job Graph knows
 			reg.Register("GET", "auditLogs/provisioning", graphtest.WithHeader(403, rtDenied, "request-id", "7d1e3f5a-0b2c-4d6e-8f0a-1b3c5d7e9f0b"))
 			r := runCLI(t, tty, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--source", "logs", "-o", "json")
 			checkCLI(t, r, ExitAuth)
@@ -232,6 +234,7 @@ func TestPollRunWait(t *testing.T) {
 		t.Run(fmt.Sprintf("pending then success/tty=%v", tty), func(t *testing.T) {
 			reg, _ := graphtest.New(t)
 			reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
+			registerJob(reg) // the logs are read only for a job Graph knows
 			pending := reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs())).Once()
 			done := reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs(rtLogEntry("l1", "success", "null"))))
 			r := runCLI(t, tty, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--source", "logs", "--wait", "--interval", "100ms", "--timeout", "1m", "--jq", ".state")
@@ -247,6 +250,7 @@ func TestPollRunWait(t *testing.T) {
 	t.Run("timeout prints the last outcome", func(t *testing.T) {
 		reg, _ := graphtest.New(t)
 		reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
+		registerJob(reg) // the logs are read only for a job Graph knows
 		reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs()))
 		r := runCLI(t, false, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--source", "logs", "--wait", "--interval", "100ms", "--timeout", "350ms", "--jq", ".state")
 		checkCLI(t, r, ExitPending)
@@ -257,4 +261,10 @@ func TestPollRunWait(t *testing.T) {
 			t.Errorf("stderr does not name the timeout:\n%s", r.stderr)
 		}
 	})
+}
+
+// registerJob stubs the job itself: provctl reads it once before trusting
+// the logs, so a mistyped job id is an error rather than pending forever.
+func registerJob(reg *graphtest.Registry) {
+	reg.Register("GET", rtSPPath+"/synchronization/jobs/"+rtJobID, graphtest.JSON(200, `{"id":"`+rtJobID+`","templateId":"BoxOutDelta"}`))
 }

@@ -86,25 +86,34 @@ func (s *Service) Poll(ctx context.Context, r PollRequest) (*Outcome, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	if r.Source == PollLogs {
-		return s.pollLogs(ctx, r)
-	}
-	if r.Source == PollAuto && (r.SubjectID != "" || r.ChangeID != "") {
-		if err := s.checkJobExists(ctx, r.ServicePrincipalID, r.JobID); err != nil {
-			return nil, err
-		}
-		return s.pollLogs(ctx, r)
+	// A subject or change id is known only to the logs; and once the
+	// apply. resource proved absent (real tenants), later polls skip it.
+	if r.Source == PollLogs || (r.Source == PollAuto && (r.SubjectID != "" || r.ChangeID != "" || s.noApply())) {
+		return s.pollLogsOfJob(ctx, r)
 	}
 	o, err := s.pollApply(ctx, r)
 	if err != nil && r.Source == PollAuto && applyUnavailable(err) {
-		// A mistyped job id would also miss the apply. resource and then
-		// read as "pending" forever from the logs: make sure the job exists.
-		if err := s.checkJobExists(ctx, r.ServicePrincipalID, r.JobID); err != nil {
-			return nil, err
-		}
-		return s.pollLogs(ctx, r)
+		s.mu.Lock()
+		s.applyAbsent = true
+		s.mu.Unlock()
+		return s.pollLogsOfJob(ctx, r)
 	}
 	return o, err
+}
+
+// pollLogsOfJob reads the logs once the job is known to exist: a mistyped
+// job id would otherwise read as "pending" forever.
+func (s *Service) pollLogsOfJob(ctx context.Context, r PollRequest) (*Outcome, error) {
+	if err := s.checkJobExists(ctx, r.ServicePrincipalID, r.JobID); err != nil {
+		return nil, err
+	}
+	return s.pollLogs(ctx, r)
+}
+
+func (s *Service) noApply() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.applyAbsent
 }
 
 // checkJobExists reads the job once per Service (a wait loop polls many times).
@@ -119,13 +128,18 @@ func (s *Service) checkJobExists(ctx context.Context, spID, jobID string) error 
 	if _, err := s.GetJob(ctx, spID, jobID); err != nil {
 		return err
 	}
+	s.markJobKnown(spID, jobID)
+	return nil
+}
+
+// markJobKnown records that Graph has shown the job exists.
+func (s *Service) markJobKnown(spID, jobID string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.knownJobs == nil {
 		s.knownJobs = map[string]bool{}
 	}
-	s.knownJobs[key] = true
-	s.mu.Unlock()
-	return nil
+	s.knownJobs[spID+"/"+jobID] = true
 }
 
 func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {

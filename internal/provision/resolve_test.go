@@ -137,10 +137,54 @@ func TestPollWithChangeIDReadsLogsOnly(t *testing.T) {
 }
 
 func TestPollLogsEmptyIsPending(t *testing.T) {
-	svc, _ := newFakeGraph(t, map[string]fakeAnswer{"GET auditLogs/provisioning": {200, `{"value":[]}`}})
+	svc, _ := newFakeGraph(t, map[string]fakeAnswer{
+		"GET servicePrincipals/sp/synchronization/jobs/J": {200, `{"id":"J","templateId":"T"}`},
+		"GET auditLogs/provisioning":                      {200, `{"value":[]}`},
+	})
 	o, err := svc.Poll(context.Background(), PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollLogs})
 	if err != nil || o.State != StatePending {
 		t.Fatalf("%+v %v", o, err)
+	}
+}
+
+// --source logs with a job Graph does not know is Graph's 404, not pending
+// forever (design.md §10).
+func TestPollLogsUnknownJobIsAnError(t *testing.T) {
+	svc, fg := newFakeGraph(t, map[string]fakeAnswer{"GET auditLogs/provisioning": {200, `{"value":[]}`}})
+	if _, err := svc.Poll(context.Background(), PollRequest{ServicePrincipalID: "sp", JobID: "Mistyped.x.y", Source: PollLogs}); err == nil {
+		t.Fatal("an unknown job read as pending")
+	}
+	for _, r := range fg.requests() {
+		if strings.Contains(r, "auditLogs") {
+			t.Fatalf("the logs were read for an unknown job: %v", fg.requests())
+		}
+	}
+}
+
+// Once the apply. resource proved absent, later polls of a wait go to the
+// logs directly: one request per poll, not two.
+func TestPollSkipsAnAbsentApplyResource(t *testing.T) {
+	svc, fg := newFakeGraph(t, map[string]fakeAnswer{
+		"GET servicePrincipals/sp/synchronization/jobs/apply.J": {400, `{"error":{"code":"BadRequest","message":"Invalid job id"}}`},
+		"GET servicePrincipals/sp/synchronization/jobs/J":       {200, `{"id":"J","templateId":"T"}`},
+		"GET auditLogs/provisioning":                            {200, `{"value":[]}`},
+	})
+	for i := 0; i < 3; i++ {
+		if _, err := svc.Poll(context.Background(), PollRequest{ServicePrincipalID: "sp", JobID: "J", Source: PollAuto}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply, job := 0, 0
+	for _, r := range fg.requests() {
+		switch {
+		case strings.Contains(r, "apply.J"):
+			apply++
+		case strings.HasPrefix(r, "GET servicePrincipals/sp/synchronization/jobs/J"):
+			job++
+		}
+	}
+	if apply != 1 || job != 1 {
+		t.Fatalf("apply. asked %d times, the job %d times, want 1 and 1: %v", apply, job, fg.requests())
 	}
 }
 

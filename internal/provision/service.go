@@ -14,8 +14,9 @@ import (
 type Service struct {
 	Graph GraphAPI
 
-	mu        sync.Mutex
-	knownJobs map[string]bool // jobs confirmed to exist, "sp/job"
+	mu          sync.Mutex
+	knownJobs   map[string]bool // jobs confirmed to exist, "sp/job"
+	applyAbsent bool            // Graph answered 404/400 for an apply. resource
 }
 
 // GraphAPI is the Graph endpoints provision uses; *graph.Client implements
