@@ -82,7 +82,7 @@ func jobTestRun(t *testing.T, srv *httptest.Server, args ...string) (string, str
 	root.SetArgs(args)
 	code := ExitOK
 	if err := root.ExecuteContext(context.Background()); err != nil {
-		code = reportError(f.Streams, err, f.scopes)
+		code = report(f.Streams, err, reportContext{scopes: f.scopes})
 	}
 	return out.String(), errOut.String(), code
 }

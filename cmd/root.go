@@ -55,11 +55,6 @@ func reportInterrupted(s *output.Streams, err error) int {
 	return ExitInterrupted
 }
 
-// reportError prints err (unless silent) and returns its exit code.
-func reportError(s *output.Streams, err error, scopes []string) int {
-	return report(s, err, reportContext{scopes: scopes})
-}
-
 // report prints err (unless silent) with a hint naming the fix, and
 // returns its exit code.
 func report(s *output.Streams, err error, rc reportContext) int {

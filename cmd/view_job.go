@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
@@ -104,19 +103,14 @@ func executionSection(title string, e *graph.TaskExecution) output.Section {
 func neverRanCell() output.Cell { return output.Cell{Text: "never ran", Style: output.Muted} }
 
 func errorText(e *graph.SyncError) string {
-	t := strings.Trim(e.Code+": "+e.Message, ": ")
+	t := codeAndMessage(e.Code, e.Message)
 	if e.TenantActionable {
 		t += " (you can fix this)"
 	}
 	return t
 }
 
-func graphTime(t graph.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
+func graphTime(t graph.Time) string { return formatTime(&t.Time) }
 
 // schedule shows a job's schedule state and interval; the interval
 // TimeSpan.MaxValue (new or disabled jobs) means it never runs by itself.

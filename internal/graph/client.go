@@ -80,16 +80,6 @@ func (c *Client) Post(ctx context.Context, path string, body, out any) error {
 	return decodeInto(resp, out)
 }
 
-// DoJSON sends req (e.g. a GET with extra headers in req.Header) and
-// decodes the JSON object it answers into out (which may be nil).
-func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
-	resp, err := c.Do(ctx, req)
-	if err != nil {
-		return err
-	}
-	return decodeInto(resp, out)
-}
-
 // tokenFailure marks an error of the TokenSource, so Do can tell it from
 // a failed exchange; Do never returns it.
 type tokenFailure struct{ Err error }

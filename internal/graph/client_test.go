@@ -596,11 +596,14 @@ func TestRequestHeaderOnGet(t *testing.T) {
 	srv := newScriptServer(t, true, step{status: 200, body: okBody})
 	c, _ := newTestClient(srv.Server, &fakeTokens{})
 	var out struct{ ID string }
-	err := c.DoJSON(context.Background(), &Request{
+	resp, err := c.Do(context.Background(), &Request{
 		Method: http.MethodGet,
 		Path:   "servicePrincipals/sp/synchronization/jobs/apply.J",
 		Header: http.Header{"Content-Type": {"application/json"}},
-	}, &out)
+	})
+	if err == nil {
+		err = DecodeObject(resp, &out)
+	}
 	if err != nil || out.ID != "1" {
 		t.Fatalf("%+v %v", out, err)
 	}
