@@ -63,9 +63,6 @@ out, 6 skipped (see "provctl help exit-codes").`,
 			if err := validateWaitFlags(opts.Interval, opts.Timeout); err != nil {
 				return err
 			}
-			if err := validateRefs(opts.SP, opts.Job); err != nil {
-				return err
-			}
 			if err := opts.command().Validate(); err != nil {
 				return err
 			}

@@ -195,19 +195,30 @@ func (s *Service) awaitLog(ctx context.Context, r RunRequest, sub *Submission, s
 			members[i].SubjectName = sub.Subject.memberNames[i]
 		}
 	}
+	// Entries already found final are kept: each poll reads only what is
+	// still pending.
+	var found *Outcome
+	foundMembers := make([]*Outcome, len(members))
 	poll := func(ctx context.Context) (*Outcome, error) {
-		o, err := s.FindLogOutcome(ctx, own)
-		if err != nil || !o.State.Final() {
-			return o, err
+		if found == nil {
+			o, err := s.FindLogOutcome(ctx, own)
+			if err != nil || !o.State.Final() {
+				return o, err
+			}
+			found = o
 		}
-		for _, m := range members {
+		for i, m := range members {
+			if foundMembers[i] != nil && foundMembers[i].State.Final() {
+				continue
+			}
 			mo, err := s.FindLogOutcome(ctx, m)
 			if err != nil {
 				return nil, err
 			}
-			o.Members = append(o.Members, mo)
+			foundMembers[i] = mo
 		}
-		return o, nil
+		found.Members = append([]*Outcome{}, foundMembers...)
+		return found, nil
 	}
 	if r.Progress != nil {
 		r.Progress.Start(fmt.Sprintf("Waiting for the provisioning log of %s (real tenants take minutes)", sub.Subject.DisplayName))
