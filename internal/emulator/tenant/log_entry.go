@@ -38,8 +38,11 @@ func (r *Result) logEntry(tenantID string, by initiator) map[string]any {
 	}
 	sourceSystem, targetSystem := r.logSystems()
 	return map[string]any{
-		"id":                     newGUID(),
-		"activityDateTime":       r.end.UTC().Format(time.RFC3339),
+		"id": newGUID(),
+		// When the activity began: for an on-demand request, the moment Graph
+		// received it — no later than the answer's Date, whole seconds as
+		// clients must allow for — with its duration after it.
+		"activityDateTime":       r.start.UTC().Format(time.RFC3339),
 		"changeId":               r.changeID,
 		"cycleId":                newGUID(),
 		"durationInMilliseconds": int(r.end.Sub(r.start).Milliseconds()),

@@ -16,7 +16,7 @@ type logRecord struct {
 // appendLog stores r's entry, visible after lag. Call with d.mu held.
 func (d *Directory) appendLog(r *Result, by initiator, now time.Time, lag time.Duration) map[string]any {
 	e := r.logEntry(d.tenant.TenantID, by)
-	rec := logRecord{entry: e, at: r.end}
+	rec := logRecord{entry: e, at: r.start}
 	if lag > 0 {
 		rec.visibleAt = now.Add(lag)
 	}

@@ -50,10 +50,10 @@ func (p PlantedLog) result(d *Directory, now time.Time) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	end := now.Add(time.Duration(p.ActivityOffsetSeconds * float64(time.Second)))
+	start := now.Add(time.Duration(p.ActivityOffsetSeconds * float64(time.Second)))
 	r := &Result{
 		result: capitalize(status), action: action, changeID: nameOr(p.ChangeID, newGUID()),
-		start: end.Add(-1500 * time.Millisecond), end: end, objectType: kind, job: j,
+		start: start, end: start.Add(1500 * time.Millisecond), objectType: kind, job: j,
 		sourceID: p.SubjectID, sourceName: p.SubjectName, targetID: p.TargetID,
 	}
 	r.fillSubject(d)

@@ -9,7 +9,7 @@ import "time"
 func seedLogs(d *Directory, start time.Time) []logRecord {
 	var logs []logRecord
 	add := func(r *Result) {
-		logs = append(logs, logRecord{entry: r.logEntry(d.tenant.TenantID, provisioningService), at: r.end})
+		logs = append(logs, logRecord{entry: r.logEntry(d.tenant.TenantID, provisioningService), at: r.start})
 	}
 	for _, sp := range d.sps {
 		if len(sp.def.Assignments) == 0 {
