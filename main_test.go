@@ -57,12 +57,15 @@ func TestScripts(t *testing.T) {
 					return false, fmt.Errorf("unknown condition %q", cond)
 				},
 				Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-					"emulator":  cmdEmulator,
-					"emuctl":    cmdEmuctl,
-					"sleep":     cmdSleep,
-					"exits":     cmdExits,
-					"perm":      cmdPerm,
-					"nosecrets": cmdNoSecrets,
+					"emulator":      cmdEmulator,
+					"emuctl":        cmdEmuctl,
+					"sleep":         cmdSleep,
+					"exits":         cmdExits,
+					"perm":          cmdPerm,
+					"nosecrets":     cmdNoSecrets,
+					"ondemand-once": cmdOnDemandOnce,
+					"noondemand":    cmdNoOnDemand,
+					"jsonlines":     cmdJSONLines,
 				},
 			})
 		})
@@ -75,7 +78,7 @@ const scriptLogLag = 600 * time.Millisecond
 
 // cmdEmulator starts an in-process emulator for this script and exports
 // its env file's variables:
-// emulator [--auto-approve D] [--token-lifetime D] [--profile seed|real] [--log-lag D]
+// emulator [--auto-approve D] [--token-lifetime D] [--profile seed|real] [--log-lag D] [--rate-limit N/D]
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
@@ -90,9 +93,15 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		name, value := args[i], args[i+1]
 		i++
-		if name == "--profile" {
+		switch name {
+		case "--profile":
 			ts.Check(emulator.CheckProfile(value))
 			opts.Profile = value
+			continue
+		case "--rate-limit":
+			_, _, err := emulator.ParseRateLimit(value)
+			ts.Check(err)
+			opts.RateLimit = value
 			continue
 		}
 		d, err := time.ParseDuration(value)

@@ -21,6 +21,9 @@ func (f *Factory) boundCommand(cmd *cobra.Command) {
 	if wait := cmd.Flags().Lookup("wait"); wait != nil && wait.Value.String() == "true" {
 		return
 	}
+	if bulkRun(cmd) {
+		return // bounded once its users are known (BulkOptions.budget)
+	}
 	s, err := f.Settings(cmd)
 	if err != nil {
 		return // the command reports bad settings itself
@@ -37,4 +40,19 @@ func (f *Factory) commandTimedOut(err error) error {
 		return err
 	}
 	return fmt.Errorf("the command did not finish within %s (--command-timeout, PROVCTL_COMMAND_TIMEOUT): %w", f.commandTimeout, err)
+}
+
+// bulkRun reports whether cmd is a `provision run` over a list of users,
+// which bounds itself by the time its pacing needs.
+func bulkRun(cmd *cobra.Command) bool {
+	if cmd.Name() != "run" || cmd.Parent() == nil || cmd.Parent().Name() != "provision" {
+		return false
+	}
+	for _, name := range []string{"from", "members-of", "results", "resume", "dry-run"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			return true
+		}
+	}
+	users, err := cmd.Flags().GetStringArray("user")
+	return err == nil && len(users) > 1
 }

@@ -22,6 +22,7 @@ type RunOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+	Bulk     BulkOptions
 
 	Streams *output.Streams
 	Printer *output.Printer
@@ -64,12 +65,21 @@ worst outcome wins when several users or members are given.`,
 			if err := validateWaitFlags(opts.Interval, opts.Timeout); err != nil {
 				return err
 			}
-			if err := opts.request().Validate(); err != nil {
-				return err
-			}
 			var err error
 			opts.Streams = f.Streams
 			if opts.Printer, err = f.Printer(cmd); err != nil {
+				return err
+			}
+			bulk := opts.bulkFlagsUsed()
+			if bulk {
+				if err := opts.prepareBulk(); err != nil {
+					return err
+				}
+				if err := f.prepareBulkPacing(cmd, opts); err != nil {
+					return err
+				}
+			}
+			if err := opts.request().Validate(); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -77,6 +87,9 @@ worst outcome wins when several users or members are given.`,
 			}
 			if opts.Service, err = f.Service(cmd, scopeSyncWrite, scopeAuditLog, scopeDirectory); err != nil {
 				return err
+			}
+			if bulk {
+				return runBulk(runContext(cmd), opts)
 			}
 			return runRun(runContext(cmd), opts)
 		},
@@ -89,6 +102,7 @@ worst outcome wins when several users or members are given.`,
 	fl.StringVar(&opts.Group, "group", "", "group object id or display name")
 	fl.StringArrayVar(&opts.Members, "member", nil, "with --group: a member's object id or UPN (repeatable, at most 5)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)
+	addBulkFlags(c, &opts.Bulk)
 	requireFlags(c, "sp")
 	return c
 }
@@ -98,6 +112,7 @@ func (o *RunOptions) request() provision.RunRequest {
 	return provision.RunRequest{
 		SP: o.SP, Job: o.Job, Rule: o.Rule, Users: o.Users, Group: o.Group, Members: o.Members,
 		Wait: o.Wait, Interval: o.Interval, Timeout: o.Timeout,
+		Refs: o.Bulk.refs, MembersOf: o.Bulk.MembersOf, DryRun: o.Bulk.DryRun, MaxFailures: o.Bulk.MaxFailures,
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/provision"
 )
 
 // Settings are the resolved connection settings (flag > environment >
@@ -31,6 +32,9 @@ type Settings struct {
 	Output        string
 	// CommandTimeout bounds a command that has no --timeout of its own.
 	CommandTimeout time.Duration
+	// OnDemandRate is the provisionOnDemand budget per job that runs share
+	// (Graph's documented 5/10s unless set, e.g. for an emulator).
+	OnDemandRate provision.Rate
 	// sources says where each key's value came from ("PROVCTL_GRAPH_URL",
 	// "--tenant", "graph-url in config file …"), for messages that must
 	// name the setting to fix.
@@ -71,6 +75,7 @@ var settingKeys = map[string]string{
 	"ca-file":         "PROVCTL_CA_FILE",
 	"output":          "PROVCTL_OUTPUT",
 	"command-timeout": "PROVCTL_COMMAND_TIMEOUT",
+	"on-demand-rate":  "PROVCTL_ON_DEMAND_RATE",
 }
 
 // configDir is $PROVCTL_CONFIG_DIR, else $XDG_CONFIG_HOME/provctl, else
@@ -157,6 +162,14 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 			return s, usageErr(fmt.Errorf("invalid %s %q: use a positive duration such as 2m or 90s", s.Source("command-timeout"), ct))
 		}
 		s.CommandTimeout = d
+	}
+	s.OnDemandRate = provision.DefaultRate
+	if rate := v.GetString("on-demand-rate"); rate != "" {
+		r, err := provision.ParseRate(rate)
+		if err != nil {
+			return s, usageErr(fmt.Errorf("%s: %w", s.Source("on-demand-rate"), err))
+		}
+		s.OnDemandRate = r
 	}
 	if s.ClientID == "" {
 		s.ClientID = auth.DefaultClientID

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"strings"
 )
 
 // The directory endpoints provctl reads: service principals, users and
@@ -83,4 +85,70 @@ func (c *Client) GetGroup(ctx context.Context, id string) (*DirectoryObject, err
 func (c *Client) GroupsByName(ctx context.Context, name string, limit int) ([]DirectoryObject, error) {
 	q := url.Values{"$filter": {"displayName eq " + QuoteODataString(name)}, "$select": {"id,displayName"}}
 	return List[DirectoryObject](ctx, c, "groups", q, nil, limit)
+}
+
+// MaxInValues is how many values Graph accepts in one `in` filter clause.
+const MaxInValues = 15
+
+// UserLookup is a property users can be looked up by in bulk.
+type UserLookup string
+
+// The properties UsersWhereIn accepts.
+const (
+	ByID   UserLookup = "id"
+	ByUPN  UserLookup = "userPrincipalName"
+	ByMail UserLookup = "mail"
+)
+
+// UsersWhereIn lists the users whose property is one of values (at most
+// MaxInValues, each quoted): one request for up to 15 users.
+func (c *Client) UsersWhereIn(ctx context.Context, by UserLookup, values []string) ([]DirectoryObject, error) {
+	switch by {
+	case ByID, ByUPN, ByMail:
+	default:
+		return nil, fmt.Errorf("users cannot be looked up by %q", by)
+	}
+	if len(values) == 0 || len(values) > MaxInValues {
+		return nil, fmt.Errorf("look up 1 to %d users per request, not %d", MaxInValues, len(values))
+	}
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = QuoteODataString(v)
+	}
+	q := url.Values{
+		"$select": {userSelect + ",mail"},
+		"$filter": {string(by) + " in (" + strings.Join(quoted, ",") + ")"},
+		"$top":    {"999"},
+	}
+	return List[DirectoryObject](ctx, c, "users", q, nil, 0)
+}
+
+// GroupUsers lists the users among a group's members; transitive includes
+// the members of nested groups. Members of other types (groups, devices,
+// service principals) are left out here by their @odata.type, so no OData
+// cast, which needs advanced-query headers, is sent.
+func (c *Client) GroupUsers(ctx context.Context, groupID string, transitive bool) ([]DirectoryObject, error) {
+	rel := "members"
+	if transitive {
+		rel = "transitiveMembers"
+	}
+	q := url.Values{"$select": {userSelect}, "$top": {"999"}}
+	all, err := List[DirectoryObject](ctx, c, Path("groups", groupID, rel), q, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	users := all[:0]
+	for _, m := range all {
+		if strings.EqualFold(m.ODataType, "#microsoft.graph.user") {
+			users = append(users, m)
+		}
+	}
+	return users, nil
+}
+
+// AppRoleAssignedTo lists who is assigned to a service principal's app:
+// users and groups (appRoleAssignment.principalType).
+func (c *Client) AppRoleAssignedTo(ctx context.Context, spID string) ([]AppRoleAssignment, error) {
+	q := url.Values{"$select": {"id,principalId,principalType,principalDisplayName"}, "$top": {"999"}}
+	return List[AppRoleAssignment](ctx, c, Path("servicePrincipals", spID, "appRoleAssignedTo"), q, nil, 0)
 }

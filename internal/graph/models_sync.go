@@ -183,3 +183,12 @@ type DirectoryObject struct {
 	UserPrincipalName string `json:"userPrincipalName,omitempty"`
 	Mail              string `json:"mail,omitempty"`
 }
+
+// AppRoleAssignment is one assignment of a user, group or service
+// principal to an app (GET servicePrincipals/{id}/appRoleAssignedTo).
+type AppRoleAssignment struct {
+	ID                   string `json:"id"`
+	PrincipalID          string `json:"principalId"`
+	PrincipalType        string `json:"principalType"` // User, Group, ServicePrincipal
+	PrincipalDisplayName string `json:"principalDisplayName"`
+}

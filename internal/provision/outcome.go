@@ -54,7 +54,10 @@ type Outcome struct {
 	ModifiedProperties []PropertyChange `json:"modifiedProperties"`
 	// Members are the outcomes of a group's members provisioned with it,
 	// each read from its own provisioning-log entry ([] for anything else).
-	Members []*Outcome      `json:"members"`
+	Members []*Outcome `json:"members"`
+	// Request is what `provision run` sent for this outcome (null
+	// elsewhere).
+	Request *Request        `json:"request"`
 	Raw     json.RawMessage `json:"raw"`
 }
 

@@ -19,6 +19,10 @@ type RunSubject struct {
 	Type        string   // "User" or "Group"
 	MemberIDs   []string // group members (at most MaxGroupMembers)
 	memberNames []string // their UPNs, for progress and placeholders
+	// Ref and Origin are the subject as given and where (bulk runs).
+	Ref, Origin string
+	// resumed is an earlier run's pending record: read its entry, not send.
+	resumed *Prior
 }
 
 // Submission is one provisionOnDemand request as Graph answered it.
@@ -35,7 +39,8 @@ type Submission struct {
 
 // Submit sends one provisionOnDemand request and keeps, beside the answer,
 // the time Graph received it, so its log entry can be told from older ones.
-func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace *Pacing) (*Submission, error) {
+// A nil pace sends at once (the caller paced).
+func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj RunSubject, pace Pacer) (*Submission, error) {
 	if err := checkID("service principal id", spID); err != nil {
 		return nil, err
 	}
@@ -62,8 +67,10 @@ func (s *Service) Submit(ctx context.Context, spID, jobID, ruleID string, subj R
 		RuleID:   ruleID,
 		Subjects: []graph.OnDemandSubject{subjectBody(subj)},
 	}}}
-	if err := pace.Wait(ctx); err != nil {
-		return nil, err
+	if pace != nil {
+		if err := pace.Wait(ctx); err != nil {
+			return nil, err
+		}
 	}
 	// An unreadable answer to this POST may still mean it was applied:
 	// graph's decode errors say so.

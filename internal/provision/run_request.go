@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -19,8 +20,33 @@ type RunRequest struct {
 	Timeout       time.Duration
 	// Progress, when set, hears about every wait (a spinner on stderr).
 	Progress Progress
-	// Pacing defaults to Graph's documented limit.
-	Pacing *Pacing
+	// Pacer defaults to Graph's documented limit within this process;
+	// PacerFor, when set, gives the pacer of the job a bulk run resolved
+	// (a bucket shared by processes).
+	Pacer    Pacer
+	PacerFor func(jobID string) (Pacer, error)
+	// Budget, when set, bounds a bulk run once its users are resolved,
+	// given how many requests it has to send.
+	Budget func(requests int) time.Duration
+	// Rate is the pace Pacer keeps, for the ETA of a bulk run.
+	Rate Rate
+	// RequestTimeout bounds each provisionOnDemand request of a bulk run,
+	// which Ctrl-C lets finish (default 2m).
+	RequestTimeout time.Duration
+
+	// Bulk runs (a user list): see bulk_run.go.
+	Refs        []SubjectRef // users from --from (and --user)
+	MembersOf   string       // a group whose users are each provisioned
+	Strict      bool         // an unknown user stops the run
+	DryRun      bool         // resolve and check, send nothing
+	Journal     Journal      // --results
+	Prior       PriorRuns    // --resume
+	RetryFailed bool         // with Prior: send failures again
+	MaxFailures int          // stop sending after this many failures (0: never)
+	Observer    BulkObserver // progress
+	// Emit hears each outcome as it completes (-o jsonl); an error (a
+	// closed pipe) stops the run.
+	Emit func(*Outcome) error
 	// Note, when set, hears about things done that were not asked for,
 	// such as a duplicate subject dropped.
 	Note func(format string, a ...any)
@@ -52,13 +78,16 @@ func (r RunRequest) Validate() error {
 			return err
 		}
 	}
+	users := len(r.Users) > 0 || len(r.Refs) > 0 || r.MembersOf != ""
 	switch {
 	case len(r.Members) > 0 && r.Group == "":
 		return usagef("--member needs --group")
-	case len(r.Users) == 0 && r.Group == "":
-		return usagef("give --user (repeatable) or --group")
-	case len(r.Users) > 0 && r.Group != "":
-		return usagef("--user and --group cannot be combined: run them separately")
+	case !users && r.Group == "":
+		return usagef("give --user (repeatable), --from FILE, --members-of GROUP, or --group")
+	case users && r.Group != "":
+		return usagef("--group provisions one group: give users (--user, --from, --members-of) in a separate run")
+	case r.MaxFailures < 0:
+		return usagef("--max-failures must be 0 (no limit) or more, got %d", r.MaxFailures)
 	case len(r.Members) > MaxGroupMembers:
 		return usagef("at most %d --member per request, got %d", MaxGroupMembers, len(r.Members))
 	}
@@ -75,9 +104,17 @@ func (r RunRequest) Validate() error {
 	if len(r.Users) > maxUsers {
 		return usagef("--user is given %d times: at most %d in one run", len(r.Users), maxUsers)
 	}
-	if r.Group != "" {
-		if err := CheckGroupRef(r.Group); err != nil {
+	for _, g := range []string{r.Group, r.MembersOf} {
+		if g == "" {
+			continue
+		}
+		if err := CheckGroupRef(g); err != nil {
 			return err
+		}
+	}
+	for _, ref := range r.Refs {
+		if err := CheckUserRef(ref.Ref); err != nil {
+			return fmt.Errorf("%s: %w", ref.Origin, err)
 		}
 	}
 	if len(r.Rule) > graph.MaxIDLength || strings.ContainsFunc(r.Rule, func(c rune) bool { return c < 0x20 || c == 0x7f }) {

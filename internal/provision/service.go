@@ -42,6 +42,9 @@ type GraphAPI interface {
 	UsersByUPN(ctx context.Context, upn string, limit int) ([]graph.DirectoryObject, error)
 	GetGroup(ctx context.Context, id string) (*graph.DirectoryObject, error)
 	GroupsByName(ctx context.Context, name string, limit int) ([]graph.DirectoryObject, error)
+	UsersWhereIn(ctx context.Context, by graph.UserLookup, values []string) ([]graph.DirectoryObject, error)
+	GroupUsers(ctx context.Context, groupID string, transitive bool) ([]graph.DirectoryObject, error)
+	AppRoleAssignedTo(ctx context.Context, spID string) ([]graph.AppRoleAssignment, error)
 
 	// Provisioning logs.
 	ProvisioningLogs(ctx context.Context, q graph.ProvisioningLogQuery) ([]graph.ProvisioningObjectSummary, []json.RawMessage, error)

@@ -70,7 +70,7 @@ func (s *Service) run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 		return nil, err
 	}
 	ruleFor := s.ruleChooser(sp.ID, jobID, r.Rule)
-	pace := r.Pacing
+	pace := r.Pacer
 	if pace == nil {
 		pace = DefaultPacing()
 	}
@@ -87,6 +87,9 @@ func (s *Service) run(ctx context.Context, r RunRequest) ([]*Outcome, error) {
 			}
 		}
 		sub, err := s.Submit(ctx, sp.ID, jobID, rule, subj, pace)
+		if p, ok := pace.(interface{ Answered() }); ok {
+			p.Answered()
+		}
 		if err != nil {
 			return outcomes, err
 		}

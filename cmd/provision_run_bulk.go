@@ -1,0 +1,232 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
+	"github.com/provctl/provctl/internal/provision/journal"
+	"github.com/provctl/provctl/internal/provision/ratebucket"
+)
+
+// BulkOptions are the flags of a run over a list of users.
+type BulkOptions struct {
+	From        string
+	Column      string
+	SkipInvalid bool
+	MembersOf   string
+	Strict      bool
+	DryRun      bool
+	Results     string
+	Resume      string
+	RetryFailed bool
+	Quiet       bool
+	SkippedOK   bool
+	MaxFailures int
+
+	// Set by NewCmdRun before the run: the parsed --from and --resume,
+	// the rate and the config folder (for the shared pacing).
+	refs         []provision.SubjectRef
+	prior        *journal.Resume
+	rate         provision.Rate
+	pacingDir    string
+	pacingKey    ratebucket.Key
+	requestBound time.Duration
+	timeoutGiven bool
+}
+
+// bulkFlagsUsed reports whether the flags ask for a run over a list.
+func (o *RunOptions) bulkFlagsUsed() bool {
+	b := o.Bulk
+	return b.From != "" || b.MembersOf != "" || b.DryRun || b.Results != "" || b.Resume != "" || len(o.Users) > 1
+}
+
+// prepareBulk reads --from and --resume before anything is sent.
+func (o *RunOptions) prepareBulk() error {
+	b := &o.Bulk
+	if o.Group != "" && (b.From != "" || b.MembersOf != "" || b.Results != "" || b.Resume != "" || b.DryRun) {
+		return usageErr(errors.New("--from, --members-of, --results, --resume and --dry-run provision users: they cannot be combined with --group"))
+	}
+	if b.Column != "" && b.From == "" {
+		return usageErr(errors.New("--column needs --from"))
+	}
+	if b.MaxFailures < 0 {
+		return usageErr(fmt.Errorf("--max-failures must be 0 (no limit) or more, got %d", b.MaxFailures))
+	}
+	if b.From != "" {
+		refs, err := readSubjectFile(o.Streams, b.From, b.Column, b.SkipInvalid)
+		if err != nil {
+			return err
+		}
+		b.refs = refs
+	}
+	if b.Resume != "" {
+		prior, err := readResume(o.Streams, b.Resume)
+		if err != nil {
+			return err
+		}
+		b.prior = prior
+	}
+	return nil
+}
+
+// readResume reads the journal of an earlier run; a journal that does not
+// exist yet resumes nothing, so a script can always pass --resume.
+func readResume(streams *output.Streams, path string) (*journal.Resume, error) {
+	if path == "-" {
+		return nil, usageErr(journal.ErrStdin)
+	}
+	prior, err := journal.Read(path)
+	if errors.Is(err, os.ErrNotExist) {
+		streams.Warnf("--resume %s: no such file yet: nothing to resume", path)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("--resume %s: %w", path, err))
+	}
+	if prior.Torn != nil {
+		streams.Warnf("--resume %s: its last line, %s, was cut short by a crash: ignored", path, prior.Torn)
+	}
+	return prior, nil
+}
+
+// priorRuns adapts a journal to what provision asks of it.
+type priorRuns struct{ r *journal.Resume }
+
+func (p priorRuns) Lookup(id, ref string) (provision.Prior, bool) {
+	rec, ok := p.r.Lookup(id, ref)
+	if !ok {
+		return provision.Prior{}, false
+	}
+	return provision.Prior{State: provision.State(rec.State), SentAt: rec.SentAt, ChangeID: rec.ChangeID, Line: rec.Line}, true
+}
+
+// runBulk runs a list of users: resolved in bulk, sent at the shared pace,
+// each outcome recorded and shown as it completes, then a summary.
+func runBulk(ctx context.Context, opts *RunOptions) error {
+	b := &opts.Bulk
+	req := opts.request()
+	req.Refs, req.MembersOf, req.Strict, req.DryRun = b.refs, b.MembersOf, b.Strict, b.DryRun
+	req.RetryFailed, req.MaxFailures = b.RetryFailed, b.MaxFailures
+	req.Rate, req.RequestTimeout = b.rate, b.requestBound
+	req.Note = opts.Streams.Warnf
+	if b.prior != nil {
+		req.Prior = priorRuns{b.prior}
+	}
+	if b.DryRun {
+		// Bounded like the lookups of a run, plus reading the assignments.
+		ctx, cancel := context.WithTimeout(ctx, 2*b.requestBound+time.Duration(len(b.refs)/15)*time.Second)
+		defer cancel()
+		plan, err := opts.Service.Plan(ctx, req)
+		if err != nil {
+			return err
+		}
+		return opts.Printer.PrintContext(ctx, plan, planView{plan})
+	}
+	req.PacerFor = func(jobID string) (provision.Pacer, error) {
+		key := b.pacingKey
+		key.Job = jobID
+		pacer, err := ratebucket.Open(b.pacingDir, key, b.rate.Limit, b.rate.Window)
+		if err != nil {
+			return nil, fmt.Errorf("the pacing of provisionOnDemand shared by provctl processes: %w", err)
+		}
+		return pacer, nil
+	}
+	req.Budget = b.budget(opts.Wait, opts.Timeout)
+	if b.Results != "" {
+		w, repair, err := journal.Open(b.Results)
+		if err != nil {
+			return usageErr(fmt.Errorf("--results %s: %w", b.Results, err))
+		}
+		defer w.Close()
+		if repair != nil {
+			opts.Streams.Warnf("--results %s: its last line, %s, was cut short by a crash: removed", b.Results, repair)
+		}
+		req.Journal = w
+	}
+	progress := newBulkObserver(opts.Streams, b.Quiet)
+	req.Observer = progress
+	stream := opts.Printer.Stream(ctx)
+	if opts.Printer.Format == output.JSONL {
+		req.Emit = func(o *provision.Outcome) error { return stream.Write(o) }
+	}
+	res, err := opts.Service.RunBulk(ctx, req)
+	progress.stop()
+	if res == nil {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		// Ctrl-C: what completed is in the journal and on a -o jsonl stream.
+		opts.Streams.Warnf("interrupted: %d of %d done%s", res.Tally.Done, res.Tally.Total+res.Tally.NotSent, resumeHint(b.Results))
+		return err
+	}
+	if opts.Printer.Format != output.JSONL {
+		for _, o := range res.Outcomes {
+			if werr := stream.Write(o); werr != nil {
+				return werr
+			}
+		}
+	}
+	if cerr := stream.Close(bulkView{res: res, results: b.Results}); cerr != nil {
+		return cerr
+	}
+	if opts.Printer.Format != output.Table {
+		printBulkSummary(opts.Streams, res, b.Results)
+	}
+	if err != nil {
+		if errors.Is(err, provision.ErrWaitTimeout) {
+			return &exitError{Code: ExitPending, Err: fmt.Errorf("%w%s", err, resumeHint(b.Results))}
+		}
+		return err
+	}
+	return bulkExit(res, b.SkippedOK)
+}
+
+// budget bounds a bulk run once its users are resolved. An explicit
+// --timeout is taken as given (a CI step's own limit); otherwise the
+// default bound (--timeout's 10m with --wait, --command-timeout without)
+// grows by the time pacing needs for the requests.
+func (b *BulkOptions) budget(wait bool, timeout time.Duration) func(int) time.Duration {
+	return func(requests int) time.Duration {
+		if wait && b.timeoutGiven {
+			return timeout
+		}
+		base := b.requestBound
+		if wait {
+			base = defaultRunTimeout
+		}
+		windows := (requests + b.rate.Limit - 1) / max(b.rate.Limit, 1)
+		return base + time.Duration(windows)*b.rate.Window
+	}
+}
+
+// defaultRunTimeout is --timeout's default (provision's wait default).
+const defaultRunTimeout = 10 * time.Minute
+
+// resumeHint says how to continue a run that stopped early.
+func resumeHint(results string) string {
+	if results == "" {
+		return ""
+	}
+	return fmt.Sprintf("; continue with --resume %s", results)
+}
+
+// bulkExit is the worst state of the run (failures kept from the journal
+// included); --skipped-ok counts skipped as success.
+func bulkExit(res *provision.BulkResult, skippedOK bool) error {
+	worst := provision.WorstState(res.Outcomes)
+	if len(res.Kept) > 0 {
+		worst = provision.StateFailure
+	}
+	if worst == provision.StateSkipped && skippedOK {
+		worst = provision.StateSuccess
+	}
+	if res.Stopped != "" && worst != provision.StateFailure {
+		worst = provision.StateFailure
+	}
+	return outcomeExit(worst)
+}

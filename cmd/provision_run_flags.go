@@ -1,0 +1,42 @@
+package cmd
+
+import (
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provctl/provctl/internal/provision/ratebucket"
+)
+
+// addBulkFlags adds the flags of a run over a list of users.
+func addBulkFlags(c *cobra.Command, b *BulkOptions) {
+	fl := c.Flags()
+	fl.StringVar(&b.From, "from", "", "read users from FILE (- for stdin): one object id or UPN per line, or CSV with a userPrincipalName, upn, objectId, id or mail column")
+	fl.StringVar(&b.Column, "column", "", "with --from: the CSV column holding the users")
+	fl.BoolVar(&b.SkipInvalid, "skip-invalid", false, "with --from: skip bad lines instead of refusing the file")
+	fl.StringVar(&b.MembersOf, "members-of", "", "provision every user member of this group (object id or display name; nested groups included), each as its own request")
+	fl.BoolVar(&b.Strict, "strict", false, "stop before sending anything when a user is not in the directory (default: report and skip it)")
+	fl.BoolVar(&b.DryRun, "dry-run", false, "resolve the users, pick the rule and check each user's assignment to the app; send nothing")
+	fl.StringVar(&b.Results, "results", "", "append each outcome to this JSON Lines file as it completes (synced to disk before the next request)")
+	fl.StringVar(&b.Resume, "resume", "", "skip the users this JSON Lines file (an earlier --results) records as done; read, never resend, those it records as sent and pending")
+	fl.BoolVar(&b.RetryFailed, "retry-failed", true, "with --resume: send again the users recorded as failed")
+	fl.BoolVarP(&b.Quiet, "quiet", "q", false, "no progress on stderr (warnings and errors still)")
+	fl.BoolVar(&b.SkippedOK, "skipped-ok", false, "exit 0 when the worst outcome is skipped (an idempotent re-run passes)")
+	fl.IntVar(&b.MaxFailures, "max-failures", 0, "stop sending after this many failures, exit 3 (0: no limit)")
+}
+
+// prepareBulkPacing reads the settings a bulk run paces by: the rate, and
+// the config folder where every provctl process shares it per job.
+func (f *Factory) prepareBulkPacing(cmd *cobra.Command, opts *RunOptions) error {
+	s, err := f.Settings(cmd)
+	if err != nil {
+		return err
+	}
+	b := &opts.Bulk
+	b.rate = s.OnDemandRate
+	b.pacingDir = filepath.Join(s.ConfigDir, "pacing")
+	b.pacingKey = ratebucket.Key{Cloud: s.GraphURL, Tenant: s.Tenant}
+	b.requestBound = s.CommandTimeout
+	b.timeoutGiven = cmd.Flags().Changed("timeout")
+	return nil
+}
