@@ -53,8 +53,9 @@ docs-check: ## fail when docs/commands, docs/man or the generated tables are sta
 demo: build ## a short walkthrough against the built-in emulator
 	./scripts/demo.sh
 
-bench: ## run the benchmarks
+bench: build ## run the benchmarks: Go benchmarks, then a bulk run against the emulator
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./scripts/benchbulk -provctl $(BIN)
 
 fuzz: ## run each fuzz test for a short while (FUZZTIME, default 10s)
 	./scripts/fuzz.sh $${FUZZTIME:-10s}

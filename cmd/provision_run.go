@@ -33,7 +33,7 @@ type RunOptions struct {
 func NewCmdRun(f *Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
 	opts := &RunOptions{}
 	c := &cobra.Command{
-		Use:   "run --sp SP [--job JOB] (--user U... | --group G [--member M]...)",
+		Use:   "run --sp SP [--job JOB] (--user U... | --from FILE | --members-of G | --group G [--member M]...)",
 		Short: "Provision a user or group on demand now",
 		Long: `Provision one or more users, or one group, into an enterprise app now, and
 show the outcome step by step as the portal does: import, scoping, matching,
@@ -54,12 +54,35 @@ a group, its own entry is shown with each --member's entry beside it.
 first, the outcome is pending (exit 5) and a warning says what Graph
 answered at once.
 
+Many users at once (an onboarding wave): --from FILE (- for stdin) reads
+one object id or UPN per line, or a CSV export whose column is found by name
+(userPrincipalName, upn, objectId, id, mail; --column to choose); bad lines
+refuse the file before anything is sent (--skip-invalid to go on), and
+duplicates are sent once. --members-of G adds every user of a group, nested
+groups included. Users are looked up 15 per request, and --dry-run shows
+what would be sent and which users are not assigned to the app, sending
+nothing. Every provctl process of the user shares Graph's pace per job
+through a lock file in the config folder, so parallel runs draw no 429.
+--results FILE appends each outcome as a JSON line as it completes (on disk
+before the next request); after Ctrl-C (the request in flight finishes) or
+a timeout, run again with --resume FILE: users recorded as done are not
+sent again, failed ones are (unless --retry-failed=false), and those sent
+but still pending have their log entries read rather than being resent.
+-o jsonl prints each outcome as it completes; a table ends with a summary.
+A run over a list is bounded by --timeout when given, otherwise by the
+time its pacing needs plus 10m (with --wait) or --command-timeout.
+
 Exit codes: 0 success or warning, 1 error, 2 bad input (nothing sent),
-3 failure, 4 sign-in or permission, 5 pending or timed out, 6 skipped; the
-worst outcome wins when several users or members are given.`,
-		Example: `  $ provctl provision run --sp Box --user adele@contoso.com
-  $ provctl provision run --sp "Salesforce Sandbox" --user 9bb0f679-a883-4a6f-8260-35b491b8b8c8 -o json
-  $ provctl provision run --sp Box --group Sales --member adele@contoso.com --wait`,
+3 failure (or --max-failures reached), 4 sign-in or permission, 5 pending
+or timed out, 6 skipped (0 with --skipped-ok); the worst outcome wins when
+several users or members are given.`,
+		Example: `  $ provctl provision run --sp Box --user adele@contoso.test
+  $ provctl provision run --sp "Salesforce Sandbox" --user c2a9d4f1-7b3e-4d58-9e61-2f0b8a7c4d13 -o json
+  $ provctl provision run --sp Box --group Sales --member adele@contoso.test --wait
+  $ provctl provision run --sp Box --from wave.csv --dry-run
+  $ provctl provision run --sp Box --from users.txt --results r.jsonl -o jsonl
+  $ provctl provision run --sp Box --from users.txt --results r.jsonl --resume r.jsonl --skipped-ok
+  $ provctl provision run --sp Box --members-of "Onboarding Wave" --wait --max-failures 5`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validateWaitFlags(opts.Interval, opts.Timeout); err != nil {

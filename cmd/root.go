@@ -111,7 +111,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 	root.SetErr(f.Streams.ErrOut)
 
 	pf := root.PersistentFlags()
-	pf.StringVarP(&f.Output, "output", "o", "", "output format: table, json or yaml (default table; PROVCTL_OUTPUT)")
+	pf.StringVarP(&f.Output, "output", "o", "", "output format: table, json, jsonl or yaml (default table; PROVCTL_OUTPUT)")
 	pf.StringVar(&f.JQ, "jq", "", "filter JSON output with a jq expression")
 	pf.BoolVar(&f.NoColor, "no-color", false, "disable color (also NO_COLOR)")
 	pf.BoolVar(&f.Debug, "debug", false, "trace HTTP on stderr (secrets redacted)")
@@ -120,7 +120,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 	pf.StringVar(&f.Tenant, "tenant", "", "tenant id or domain (PROVCTL_TENANT, default organizations)")
 	pf.StringVar(&f.ConfigFile, "config", "", "config file (default <config dir>/config.yaml)")
 	pf.String("command-timeout", "", "give up on a command without --wait after this long (default 2m; PROVCTL_COMMAND_TIMEOUT)")
-	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion("table", "json", "yaml"))
+	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion("table", "json", "jsonl", "yaml"))
 	_ = root.RegisterFlagCompletionFunc("api-version", fixedCompletion("beta", "v1.0"))
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedCompletion("global", "usgov", "usgovdod", "china"))
 

@@ -125,8 +125,12 @@ func TestRunRunPicksRuleAndWaits(t *testing.T) {
 func TestRunRunSeveralUsers(t *testing.T) {
 	const user2ID = "1c4e7a9b-2d5f-4a8c-b1e3-5f7a9c1e3b5d"
 	reg, _ := graphtest.New(t)
-	rtRunStubs(reg, graphtest.JSON(200, rtOnDemand("Success", "", ""))).Once()
-	reg.Register("GET", "users/"+user2ID, graphtest.JSON(200, `{"id":"`+user2ID+`","displayName":"Lee Gu","userPrincipalName":"lee@contoso.com"}`))
+	// Several users are a list: looked up together (one `id in` filter),
+	// each sent once at the pace.
+	reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
+	reg.Register("GET", "users", graphtest.JSON(200, `{"value":[`+rtUser+`,{"id":"`+user2ID+`","displayName":"Lee Gu","userPrincipalName":"lee@contoso.com"}]}`)).
+		Query(graphtest.QueryHas("$filter", "id in ('"+rtUserID+"','"+user2ID+"')"))
+	reg.Register("POST", rtJobPath+"/provisionOnDemand", graphtest.JSON(200, rtOnDemand("Success", "", ""))).Once()
 	reg.Register("POST", rtJobPath+"/provisionOnDemand", graphtest.JSON(200, rtOnDemand("Failure", "BoxEntryConflict", "exists")))
 	r := runCLI(t, false, reg, nil, "provision", "run", "--sp", rtSPID, "--job", rtJobID, "--rule", rtRuleID, "--user", rtUserID, "--user", user2ID, "--user", rtUserID, "--jq", "[.[].state] | join(\",\")")
 	checkCLI(t, r, ExitFailed)

@@ -12,12 +12,15 @@ type Format string
 const (
 	Table Format = "table"
 	JSON  Format = "json"
+	// JSONL is JSON Lines: one compact JSON value per line, a list one
+	// element per line (see [Printer.PrintContext] and [Printer.Stream]).
+	JSONL Format = "jsonl"
 	YAML  Format = "yaml"
 )
 
 // Formats returns the accepted formats, in the order help text lists them.
 func Formats() []Format {
-	return []Format{Table, JSON, YAML}
+	return []Format{Table, JSON, JSONL, YAML}
 }
 
 // ParseFormat turns a flag or environment value into a Format. Case and
@@ -25,9 +28,20 @@ func Formats() []Format {
 // accepted values.
 func ParseFormat(s string) (Format, error) {
 	f := Format(strings.ToLower(strings.TrimSpace(s)))
-	switch f {
-	case Table, JSON, YAML:
-		return f, nil
+	for _, known := range Formats() {
+		if f == known {
+			return f, nil
+		}
 	}
-	return "", fmt.Errorf("unknown output format %q: use table, json or yaml", s)
+	return "", fmt.Errorf("unknown output format %q: use %s", s, formatList())
+}
+
+// formatList is Formats as prose: "table, json, jsonl or yaml".
+func formatList() string {
+	fs := Formats()
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = string(f)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

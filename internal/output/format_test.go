@@ -11,10 +11,12 @@ func TestParseFormat(t *testing.T) {
 		{"table", Table, ""},
 		{"json", JSON, ""},
 		{"yaml", YAML, ""},
+		{"jsonl", JSONL, ""},
+		{" JSONL", JSONL, ""},
 		{" JSON ", JSON, ""},
-		{"xml", "", `unknown output format "xml": use table, json or yaml`},
-		{"", "", `unknown output format "": use table, json or yaml`},
-		{"yml", "", `unknown output format "yml": use table, json or yaml`},
+		{"xml", "", `unknown output format "xml": use table, json, jsonl or yaml`},
+		{"", "", `unknown output format "": use table, json, jsonl or yaml`},
+		{"yml", "", `unknown output format "yml": use table, json, jsonl or yaml`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -29,6 +31,22 @@ func TestParseFormat(t *testing.T) {
 				t.Fatalf("ParseFormat(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	want := []Format{Table, JSON, JSONL, YAML}
+	got := Formats()
+	if len(got) != len(want) {
+		t.Fatalf("Formats() = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Formats() = %q, want %q", got, want)
+		}
+	}
+	if got := formatList(); got != "table, json, jsonl or yaml" {
+		t.Errorf("formatList() = %q", got)
 	}
 }
 

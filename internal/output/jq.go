@@ -25,52 +25,75 @@ func compileJQ(expr string) (*gojq.Code, error) {
 
 // printJQ runs the filter on the JSON form of data and writes each result to
 // stdout as soon as it is produced, as jq does: strings raw (like jq -r),
-// other values as indented JSON, or as YAML documents with -o yaml.
+// other values as indented JSON, or as YAML documents with -o yaml, or one
+// compact line each with -o jsonl. With -o jsonl a list is not one input but
+// many, as jq reads JSON Lines: the filter runs on each element in turn (a
+// nil slice is no input).
 // Streaming is what lets `--jq 'repeat(1)' | head` end: nothing piles up in
 // memory, and the first failed write (a closed pipe) stops the filter. So
 // results written before a runtime error stay written; the error follows.
 // ctx (Ctrl-C) and a memory guard stop filters that never yield a result,
 // such as `def f: f; f` or `[range(1e9)]`.
 func (p *Printer) printJQ(ctx context.Context, data any) error {
+	var inputs []any
+	if p.Format != JSONL || !isNilList(data) {
+		input, err := jqInput(data)
+		if err != nil {
+			return err
+		}
+		inputs = []any{input}
+		if list, ok := input.([]any); ok && p.Format == JSONL {
+			inputs = list
+		}
+	}
+	_, err := p.runJQ(ctx, inputs)
+	return err
+}
+
+// runJQ runs the filter on each input in turn and writes each result as it
+// comes (see printJQ). halt stops it for all inputs, as in jq, and is
+// reported by the bool; so does the first error.
+func (p *Printer) runJQ(ctx context.Context, inputs []any) (bool, error) {
 	if p.code == nil {
 		code, err := compileJQ(p.JQ)
 		if err != nil {
-			return err
+			return false, err
 		}
 		p.code = code
 	}
-	input, err := jqInput(data)
-	if err != nil {
-		return err
-	}
 	ctx, stop := guardMemory(ctx, p.jqMemoryLimit())
 	defer stop()
-	iter := p.code.RunWithContext(ctx, input)
-	for n := 0; ; n++ {
-		v, ok := iter.Next()
-		if !ok {
-			return nil
-		}
-		if err, isErr := v.(error); isErr {
-			var halt *gojq.HaltError
-			if errors.As(err, &halt) && halt.Value() == nil {
-				return nil // halt: stop without error
+	n := 0
+	for _, input := range inputs {
+		iter := p.code.RunWithContext(ctx, input)
+		for {
+			v, ok := iter.Next()
+			if !ok {
+				break
 			}
-			return p.jqError(ctx, err)
-		}
-		// gojq checks ctx between its own steps; this also stops a filter
-		// whose results come faster than anyone reads them.
-		if err := ctx.Err(); err != nil {
-			return p.jqError(ctx, err)
-		}
-		doc, err := p.formatJQResult(v, n)
-		if err != nil {
-			return err
-		}
-		if _, err := p.Streams.Out.Write(doc); err != nil {
-			return fmt.Errorf("write output: %w", err)
+			if err, isErr := v.(error); isErr {
+				var halt *gojq.HaltError
+				if errors.As(err, &halt) && halt.Value() == nil {
+					return true, nil // halt: stop without error
+				}
+				return false, p.jqError(ctx, err)
+			}
+			// gojq checks ctx between its own steps; this also stops a
+			// filter whose results come faster than anyone reads them.
+			if err := ctx.Err(); err != nil {
+				return false, p.jqError(ctx, err)
+			}
+			doc, err := p.formatJQResult(v, n)
+			if err != nil {
+				return false, err
+			}
+			n++
+			if err := p.write(doc); err != nil {
+				return false, err
+			}
 		}
 	}
+	return false, nil
 }
 
 // jqError names the expression, and says so when the memory guard (not the
@@ -112,7 +135,11 @@ func (p *Printer) formatJQResult(v any, n int) ([]byte, error) {
 		return nil, fmt.Errorf("--jq %q: encode result: %w", p.JQ, err)
 	}
 	var doc bytes.Buffer
-	if p.Format == YAML {
+	switch p.Format {
+	case JSONL:
+		doc.Write(compact)
+		doc.WriteByte('\n')
+	case YAML:
 		y, err := jsonToYAML(compact)
 		if err != nil {
 			return nil, fmt.Errorf("--jq %q: %w", p.JQ, err)
@@ -121,7 +148,7 @@ func (p *Printer) formatJQResult(v any, n int) ([]byte, error) {
 			doc.WriteString("---\n")
 		}
 		doc.Write(y)
-	} else {
+	default:
 		if err := json.Indent(&doc, compact, "", "  "); err != nil {
 			return nil, fmt.Errorf("--jq %q: encode result: %w", p.JQ, err)
 		}

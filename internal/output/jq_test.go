@@ -63,6 +63,11 @@ func TestJQ(t *testing.T) {
 		{"terminal YAML escapes hidden runes", YAML, true, `{a: "Box\u200b\u200e"}`, "a: Box\\u200b\\u200e\n"},
 		{"pipe keeps hidden runes", JSON, false, `"Box\u200b"`, "Box\u200b\n"},
 		{"terminal JSON escapes bidi", JSON, true, "[.evil]", "[\n  \"x\\u001b[2J\\ny\\u202e\"\n]\n"},
+		{"jsonl: one value is one input", JSONL, false, ".items[]", "{\"count\":1,\"id\":\"a\"}\n{\"count\":2,\"id\":\"b\"}\n"},
+		{"jsonl: compact results", JSONL, false, "{big, html}", "{\"big\":12345678901234567890,\"html\":\"<b>&</b>\"}\n"},
+		{"jsonl: raw strings", JSONL, false, ".items[].id", "a\nb\n"},
+		{"jsonl: terminal escapes", JSONL, true, "[.evil]", "[\"x\\u001b[2J\\ny\\u202e\"]\n"},
+		{"jsonl: terminal sanitizes strings", JSONL, true, ".evil", "x\\x1b[2J\ny\\u202e\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,5 +148,65 @@ func TestJQPrinterLiteral(t *testing.T) {
 	p = &Printer{Streams: s, Format: JSON, JQ: ".["}
 	if err := p.Print(jqData, nil); err == nil {
 		t.Error("bad expression: want error")
+	}
+}
+
+// TestJQJSONLPerElement checks that with -o jsonl the filter runs on each
+// element of a list, as jq reads JSON Lines.
+func TestJQJSONLPerElement(t *testing.T) {
+	list := []jqSampleItem{{ID: "a", Count: 1}, {ID: "b", Count: 2}, {ID: "c", Count: 3}}
+	tests := []struct {
+		name string
+		data any
+		expr string
+		want string
+	}{
+		{"identity", list, ".", "{\"count\":1,\"id\":\"a\"}\n{\"count\":2,\"id\":\"b\"}\n{\"count\":3,\"id\":\"c\"}\n"},
+		{"field per element", list, ".id", "a\nb\nc\n"},
+		{"select", list, "select(.count > 1) | {id}", "{\"id\":\"b\"}\n{\"id\":\"c\"}\n"},
+		{"length is per element", list, "length", "2\n2\n2\n"},
+		{"several results per element", list, ".id, .count", "a\n1\nb\n2\nc\n3\n"},
+		{"halt stops every element", list, "if .id == \"b\" then halt else .id end", "a\n"},
+		{"empty list", []jqSampleItem{}, ".", ""},
+		{"nil slice", []jqSampleItem(nil), ".", ""},
+		{"null", nil, ".", "null\n"},
+		{"nested list is one input each", [][]int{{1, 2}, {3}}, "add", "3\n3\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, out, _ := Test()
+			p, err := NewPrinter(s, JSONL, tt.expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Print(tt.data, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tt.want {
+				t.Errorf("--jq %s:\ngot  %q\nwant %q", tt.expr, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJQJSONLErrorStopsAtElement(t *testing.T) {
+	s, out, _ := Test()
+	p, err := NewPrinter(s, JSONL, ".id | if . == \"b\" then error(\"bad b\") else . end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Print([]jqSampleItem{{ID: "a"}, {ID: "b"}, {ID: "c"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "bad b") {
+		t.Errorf("error = %v, want the filter's", err)
+	}
+	if out.String() != "a\n" {
+		t.Errorf("stdout = %q, want the results before the error", out)
+	}
+
+	// A Printer built without NewPrinter still reports a bad expression
+	// when there is nothing to filter.
+	p = &Printer{Streams: s, Format: JSONL, JQ: ".["}
+	if err := p.Print([]string(nil), nil); err == nil {
+		t.Error("bad expression on an empty list: want error")
 	}
 }

@@ -163,3 +163,22 @@ func TestIsBrokenPipe(t *testing.T) {
 		t.Error("IsBrokenPipe is false for EPIPE")
 	}
 }
+
+func TestJQJSONLStopsAtClosedPipe(t *testing.T) {
+	// `provctl … -o jsonl --jq . | head -c 100` on a long list: the first
+	// failed write ends the run over the elements.
+	s, _, _ := Test()
+	w := &closingPipe{limit: 100}
+	s.Out = w
+	p, err := NewPrinter(s, JSONL, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := make([]int, 10000)
+	if err := p.Print(list, nil); !IsBrokenPipe(err) {
+		t.Fatalf("error = %v, want a broken pipe", err)
+	}
+	if w.fails != 1 || w.written != 100 {
+		t.Errorf("%d failed writes after %d bytes, want 1 after 100", w.fails, w.written)
+	}
+}

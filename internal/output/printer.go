@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/itchyny/gojq"
 	"sigs.k8s.io/yaml"
@@ -28,7 +29,7 @@ type Printer struct {
 // NewPrinter returns a Printer for the format and --jq expression, compiling
 // the expression now. An empty format means Table. With --jq the filter runs
 // on the JSON form whatever the format; its results are printed as JSON (or
-// YAML with -o yaml), strings raw.
+// YAML with -o yaml, one compact line each with -o jsonl), strings raw.
 func NewPrinter(s *Streams, format Format, jq string) (*Printer, error) {
 	if format == "" {
 		format = Table
@@ -56,13 +57,17 @@ func (p *Printer) Print(data any, view Viewer) error {
 //
 //   - JSON: encoding/json with the value's own tags, indented two spaces,
 //     HTML characters not escaped, ending with a newline;
+//   - JSONL (JSON Lines): the same encoding without indentation; a list
+//     (a value whose JSON form is an array) is written one element per
+//     line, a nil slice as no line at all, anything else as one line;
 //   - YAML: converted from that JSON, so field names are the same;
 //   - Table: the sections of view (or of data, if it is a Viewer and view is
 //     nil); with neither, JSON.
 //
 // Nothing is written when an error is returned. With --jq, the filter runs
-// on the JSON form instead: each result is written as it comes, ctx can
-// cancel the filter, and a failed write stops it (see printJQ).
+// on the JSON form instead (with -o jsonl on each element of a list in
+// turn): each result is written as it comes, ctx can cancel the filter,
+// and a failed write stops it (see printJQ).
 func (p *Printer) PrintContext(ctx context.Context, data any, view Viewer) error {
 	if p.JQ != "" {
 		return p.printJQ(ctx, data)
@@ -71,8 +76,20 @@ func (p *Printer) PrintContext(ctx context.Context, data any, view Viewer) error
 	if err != nil {
 		return err
 	}
-	if _, err := p.Streams.Out.Write(out); err != nil {
-		return fmt.Errorf("write output: %w", err)
+	return p.write(out)
+}
+
+// writeError is a failed write to stdout, such as a closed pipe
+// (IsBrokenPipe); its text is "write output: " and the cause.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "write output: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+// write writes b to stdout in one call, so a line reaches a reader whole.
+func (p *Printer) write(b []byte) error {
+	if _, err := p.Streams.Out.Write(b); err != nil {
+		return &writeError{err}
 	}
 	return nil
 }
@@ -80,6 +97,12 @@ func (p *Printer) PrintContext(ctx context.Context, data any, view Viewer) error
 // render produces the bytes PrintContext writes without --jq.
 func (p *Printer) render(data any, view Viewer) ([]byte, error) {
 	switch p.Format {
+	case JSONL:
+		doc, err := marshalJSONL(data)
+		if err != nil {
+			return nil, err
+		}
+		return p.forTerminal(doc), nil
 	case YAML:
 		doc, err := marshalYAML(data)
 		if err != nil {
@@ -103,7 +126,9 @@ func (p *Printer) render(data any, view Viewer) ([]byte, error) {
 
 // forTerminal escapes, on a terminal only, the runes that encoders leave raw
 // but a terminal would act on or hide (C1 controls, bidi controls, zero-width
-// and other invisible characters). doc is YAML with -o yaml, else JSON.
+// and other invisible characters). doc is YAML with -o yaml, else JSON (or
+// JSON lines, which escapeJSON keeps lines: encoders escape newlines in
+// strings).
 // Pipes get the encoder's bytes as they are.
 func (p *Printer) forTerminal(doc []byte) []byte {
 	switch {
@@ -126,6 +151,66 @@ func marshalJSON(data any) ([]byte, error) {
 		return nil, fmt.Errorf("encode JSON: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// marshalCompact is data's JSON encoding on one line, without HTML escaping
+// and without the newline.
+func marshalCompact(data any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(data); err != nil {
+		return nil, fmt.Errorf("encode JSON: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// marshalJSONL is the JSON Lines document for data: each element of a list
+// on its own line (none for an empty list or a nil slice), anything else
+// on one line.
+func marshalJSONL(data any) ([]byte, error) {
+	if isNilList(data) {
+		return nil, nil
+	}
+	doc, err := marshalCompact(data)
+	if err != nil {
+		return nil, err
+	}
+	elems, ok := splitArray(doc)
+	if !ok {
+		return append(doc, '\n'), nil
+	}
+	var b bytes.Buffer
+	for _, e := range elems {
+		b.Write(e)
+		b.WriteByte('\n')
+	}
+	return b.Bytes(), nil
+}
+
+// isNilList reports a nil slice that encodes as JSON null: with -o jsonl
+// it is an empty list (no line), not the value null. Byte slices (JSON
+// strings) and types with their own encoding are not lists here.
+func isNilList(data any) bool {
+	v := reflect.ValueOf(data)
+	if v.Kind() != reflect.Slice || !v.IsNil() || v.Type().Elem().Kind() == reflect.Uint8 {
+		return false
+	}
+	_, custom := data.(json.Marshaler)
+	return !custom
+}
+
+// splitArray returns the elements of doc, compact JSON, when it is an
+// array; each element keeps its bytes (compact, numbers exact).
+func splitArray(doc []byte) ([]json.RawMessage, bool) {
+	if len(doc) == 0 || doc[0] != '[' {
+		return nil, false
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(doc, &elems); err != nil {
+		return nil, false
+	}
+	return elems, true
 }
 
 // marshalYAML is the YAML document for data, made from its JSON encoding.

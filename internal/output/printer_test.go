@@ -3,6 +3,7 @@ package output
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -234,5 +235,128 @@ func TestPrintWriteError(t *testing.T) {
 	p, _ := NewPrinter(s, JSON, "")
 	if err := p.Print(1, nil); err == nil || !strings.Contains(err.Error(), "broken pipe") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+type jsonlPair struct {
+	A int `json:"a"`
+}
+
+func (p jsonlPair) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`[%d, {"html": "<&>"}]`, p.A)), nil
+}
+
+func TestPrintJSONL(t *testing.T) {
+	tests := []struct {
+		name string
+		data any
+		want string
+	}{
+		{
+			name: "a list is one compact element per line",
+			data: []outcome{sampleOutcome, {ServicePrincipalID: "x", State: "pending"}},
+			want: `{"servicePrincipalId":"8783a342-f7a2-46fb-8243-3658cee556ce","jobId":"BoxOutDelta.1","state":"success","steps":[{"name":"Import","status":"success","details":"<adele> & co"}]}` + "\n" +
+				`{"servicePrincipalId":"x","state":"pending","steps":null}` + "\n",
+		},
+		{name: "one value is one line", data: sampleOutcome, want: `{"servicePrincipalId":"8783a342-f7a2-46fb-8243-3658cee556ce","jobId":"BoxOutDelta.1","state":"success","steps":[{"name":"Import","status":"success","details":"<adele> & co"}]}` + "\n"},
+		{name: "map", data: map[string]any{"b": []int{1, 2}, "a": "<x>"}, want: `{"a":"<x>","b":[1,2]}` + "\n"},
+		{name: "empty list prints nothing", data: []string{}, want: ""},
+		{name: "nil slice prints nothing", data: []outcome(nil), want: ""},
+		{name: "null", data: nil, want: "null\n"},
+		{name: "nil pointer", data: (*outcome)(nil), want: "null\n"},
+		{name: "array", data: [2]int{1, 2}, want: "1\n2\n"},
+		{name: "nested lists stay on their line", data: [][]int{{1, 2}, {}, nil}, want: "[1,2]\n[]\nnull\n"},
+		{name: "bytes are a string", data: []byte("hi"), want: `"aGk="` + "\n"},
+		{name: "nil bytes are null", data: []byte(nil), want: "null\n"},
+		{name: "raw JSON array, numbers exact", data: json.RawMessage(`[ 12345678901234567890 , {"a" : 1.50} ]`), want: "12345678901234567890\n{\"a\":1.50}\n"},
+		{name: "own encoding that is an array", data: jsonlPair{A: 7}, want: "7\n{\"html\":\"<&>\"}\n"},
+		{name: "big integers exact", data: []uint64{18446744073709551615}, want: "18446744073709551615\n"},
+		{name: "newlines in strings stay escaped", data: []string{"a\nb", "c\u2028d"}, want: `"a\nb"` + "\n" + `"c\u2028d"` + "\n"}, // encoding/json escapes U+2028
+		{name: "control characters escaped", data: "a\x1b[2J\n", want: `"a\u001b[2J\n"` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, out, errOut := Test()
+			p, err := NewPrinter(s, JSONL, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Print(tt.data, sampleView{}); err != nil { // the view is not used
+				t.Fatal(err)
+			}
+			if got := out.String(); got != tt.want {
+				t.Errorf("stdout =\n%q\nwant\n%q", got, tt.want)
+			}
+			if errOut.Len() != 0 {
+				t.Errorf("stderr written: %q", errOut.String())
+			}
+			for _, line := range strings.SplitAfter(out.String(), "\n") {
+				if line != "" && !json.Valid([]byte(line)) {
+					t.Errorf("line %q is not JSON", line)
+				}
+			}
+		})
+	}
+}
+
+// TestJSONLOnTerminal checks that each line shown on a terminal is the same
+// JSON value, with nothing a terminal would act on or hide.
+func TestJSONLOnTerminal(t *testing.T) {
+	hostile := []map[string]string{
+		{"name": "a\u009b2Jb\u202ecod.exe\u2028\x7f\x1b]0;t\x07"},
+		{"name": "Box\u200b" + string(rune(0xe0041))},
+	}
+	s, out, _ := Test()
+	s.StdoutTTY = true
+	p, _ := NewPrinter(s, JSONL, "")
+	if err := p.Print(hostile, nil); err != nil {
+		t.Fatal(err)
+	}
+	assertTerminalSafe(t, out.String(), false)
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != len(hostile) {
+		t.Fatalf("%d lines, want %d: %q", len(lines), len(hostile), out)
+	}
+	for i, line := range lines {
+		var back map[string]string
+		if err := json.Unmarshal([]byte(line), &back); err != nil {
+			t.Fatalf("line %d is not JSON: %v\n%s", i, err, line)
+		}
+		if !reflect.DeepEqual(back, hostile[i]) {
+			t.Errorf("line %d changed the value: %q", i, back)
+		}
+	}
+
+	// In a pipe the encoder's bytes go out as they are.
+	s, out, _ = Test()
+	p, _ = NewPrinter(s, JSONL, "")
+	if err := p.Print([]string{"\u009b\u202e"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "\"\u009b\u202e\"\n" {
+		t.Errorf("stdout = %q, want the encoder's bytes", got)
+	}
+}
+
+// TestJSONLForEveryCommandShape prints the shapes commands print (a list,
+// one value, a Viewer with a list inside, an empty result) and checks that
+// -o jsonl always gives JSON lines.
+func TestJSONLForEveryCommandShape(t *testing.T) {
+	for _, data := range []any{
+		[]outcome{sampleOutcome}, sampleOutcome, &sampleOutcome, []any{}, map[string]string{}, "v1.2.3", 42, true,
+	} {
+		s, out, _ := Test()
+		p, _ := NewPrinter(s, JSONL, "")
+		if err := p.Print(data, nil); err != nil {
+			t.Fatalf("%T: %v", data, err)
+		}
+		for _, line := range strings.SplitAfter(out.String(), "\n") {
+			if line == "" {
+				continue
+			}
+			if !strings.HasSuffix(line, "\n") || !json.Valid([]byte(line)) || strings.Count(line, "\n") != 1 {
+				t.Errorf("%T: line %q is not one JSON line", data, line)
+			}
+		}
 	}
 }

@@ -323,3 +323,69 @@ func BenchmarkTable(b *testing.B) {
 		})
 	}
 }
+
+// bulkSummary is the view a bulk run prints at the end of a table: counts
+// per state as fields, then the subjects that did not succeed.
+func bulkSummary() viewFunc {
+	return viewFunc{
+		{
+			Title: "Summary",
+			Fields: []Field{
+				{Name: "Subjects", Value: Cell{Text: "5"}},
+				{Name: "Success", Value: Cell{Text: "2", Style: Success}},
+				{Name: "Skipped", Value: Cell{Text: "1", Style: Muted}},
+				{Name: "Failure", Value: Cell{Text: "1", Style: Failure}},
+				{Name: "Pending", Value: Cell{Text: "1", Style: Pending}},
+			},
+		},
+		{
+			Title:   "Not provisioned",
+			Columns: []string{"Subject", "State", "Reason"},
+			Rows: [][]Cell{
+				{{Text: "bob@contoso.test"}, {Text: "failure", Style: Failure}, {Text: "DuplicateTargetEntries: two users in Box have the email bob@contoso.test \x1b[2J"}},
+				{{Text: "carol@contoso.test"}, {Text: "skipped", Style: Muted}, {Text: "NotEffectivelyEntitled"}},
+				{{Text: "dave@contoso.test"}, {Text: "pending", Style: Pending}, {Text: ""}},
+			},
+		},
+	}
+}
+
+func TestBulkSummaryView(t *testing.T) {
+	terminal := "Summary\n" +
+		"Subjects:  5\n" +
+		"Success:   2\n" +
+		"Skipped:   1\n" +
+		"Failure:   1\n" +
+		"Pending:   1\n" +
+		"\n" +
+		"Not provisioned\n" +
+		"SUBJECT             STATE    REASON\n" +
+		"bob@contoso.test    failure  DuplicateTargetEntries: two users in Box have the …\n" +
+		"carol@contoso.test  skipped  NotEffectivelyEntitled\n" +
+		"dave@contoso.test   pending\n"
+	if got := renderView(t, true, false, 80, bulkSummary()); got != terminal {
+		t.Errorf("terminal:\n%s\nwant\n%s", got, terminal)
+	}
+	pipe := "Summary\n" +
+		"Subjects\t5\n" +
+		"Success\t2\n" +
+		"Skipped\t1\n" +
+		"Failure\t1\n" +
+		"Pending\t1\n" +
+		"\n" +
+		"Not provisioned\n" +
+		"Subject\tState\tReason\n" +
+		"bob@contoso.test\tfailure\tDuplicateTargetEntries: two users in Box have the email bob@contoso.test \\x1b[2J\n" +
+		"carol@contoso.test\tskipped\tNotEffectivelyEntitled\n" +
+		"dave@contoso.test\tpending\t\n"
+	if got := renderView(t, false, false, 0, bulkSummary()); got != pipe {
+		t.Errorf("pipe:\n%s\nwant\n%s", got, pipe)
+	}
+	colored := renderView(t, true, true, 80, bulkSummary())
+	assertTerminalSafe(t, colored, true)
+	for _, want := range []string{"\x1b[32m2\x1b[0m", "\x1b[31mfailure\x1b[0m", "\x1b[36mpending\x1b[0m"} {
+		if !strings.Contains(colored, want) {
+			t.Errorf("colored summary lacks %q:\n%s", want, colored)
+		}
+	}
+}

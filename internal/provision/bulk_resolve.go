@@ -90,11 +90,11 @@ func (s *Service) ResolveUsers(ctx context.Context, refs []SubjectRef, note func
 		key := strings.ToLower(subj.ID)
 		if first, dup := seen[key]; dup {
 			if note != nil {
-				note("%s (%s) is the same user as %s: provisioned once", r.Ref, r.Origin, first)
+				note("%s (%s) is given more than once (first as %s): provisioned once", r.Ref, r.Origin, first)
 			}
 			continue
 		}
-		seen[key] = r.Origin
+		seen[key] = r.Ref + ", " + r.Origin
 		out.Subjects = append(out.Subjects, subj)
 	}
 	return out, nil
