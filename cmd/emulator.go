@@ -50,7 +50,8 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
   $ . /tmp/emu.env && PROVCTL_ACCESS_TOKEN=$PROVCTL_EMULATOR_TOKEN provctl sp list
   $ provctl emulator --addr 127.0.0.1:0 --env-file /tmp/emu.env --auto-approve 2s
   $ provctl emulator --tenant-file ./tenant.json --token-lifetime 5m
-  $ provctl emulator --profile real --log-lag 3s`,
+  $ provctl emulator --profile real --log-lag 3s
+  $ provctl emulator --rate-limit 5/1s --tenant-file bench/testdata/tenant-bulk.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := emulator.CheckProfile(opts.Profile); err != nil {
@@ -58,6 +59,9 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
 			}
 			if opts.LogLag < 0 {
 				return usageErr(fmt.Errorf("--log-lag %s is negative", opts.LogLag))
+			}
+			if _, _, err := emulator.ParseRateLimit(opts.RateLimit); err != nil {
+				return usageErr(fmt.Errorf("--rate-limit: %w", err))
 			}
 			// An explicit --log-lag 0 means none, even for the real profile.
 			opts.LogLagSet = cmd.Flags().Changed("log-lag")
@@ -77,6 +81,7 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
 	fl.StringVar(&opts.Dir, "dir", "", "directory for ca.pem and the app certificate (default: the env file's directory, else a temporary one)")
 	fl.StringVar(&opts.Profile, "profile", emulator.ProfileSeed, "behaviour to imitate: seed (the apply. resource answers, logs appear at once) or real (apply. answers 400, on-demand log entries appear after --log-lag)")
 	fl.DurationVar(&opts.LogLag, "log-lag", 0, "delay before an on-demand run's provisioning-log entries are listed (default: none for seed, 20s for real)")
+	fl.StringVar(&opts.RateLimit, "rate-limit", emulator.DefaultRateLimit, "provisionOnDemand calls admitted per job: N/D for N calls in any window D (1-1000 per 100ms-1h), or off")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not log each request on stderr")
 	return cmd
 }

@@ -19,6 +19,7 @@ type configRequest struct {
 	LogLagMs      *int64  `json:"logLagMs"`      // overrides the profile's log lag
 	LogShape      *string `json:"logShape"`      // current | old
 	RateLimit     *bool   `json:"rateLimit"`     // provisionOnDemand throttling
+	RateLimitSpec *string `json:"rateLimitSpec"` // its limit, "N/D" or "off" (ParseRateLimit)
 }
 
 // controlConfig reads or changes the switches. Setting profile drops the
@@ -40,6 +41,9 @@ func (s *Server) controlConfig(w http.ResponseWriter, r *http.Request) {
 		lag := time.Duration(*req.LogLagMs) * time.Millisecond
 		change.LogLag = &lag
 	}
+	if req.RateLimitSpec != nil {
+		change.RateLimit, change.OnDemandRate = rateLimitChange(*req.RateLimitSpec)
+	}
 	c := s.dir.Configure(change)
 	cfg := tenant.NewObject(
 		"profile", c.Profile,
@@ -47,6 +51,7 @@ func (s *Server) controlConfig(w http.ResponseWriter, r *http.Request) {
 		"logLagMs", c.LogLag.Milliseconds(),
 		"logShape", c.LogShape,
 		"rateLimit", c.RateLimit,
+		"rateLimitSpec", formatRateLimit(c.RateLimit, c.OnDemandRate),
 	)
 	writeJSON(w, http.StatusOK, "application/json", cfg)
 }
@@ -64,5 +69,26 @@ func (c configRequest) validate() error {
 	if c.LogShape != nil && *c.LogShape != tenant.LogShapeCurrent && *c.LogShape != tenant.LogShapeOld {
 		return fmt.Errorf("logShape %q: use %q or %q", *c.LogShape, tenant.LogShapeCurrent, tenant.LogShapeOld)
 	}
+	if c.RateLimitSpec != nil {
+		limit, _, err := ParseRateLimit(*c.RateLimitSpec)
+		if err != nil {
+			return fmt.Errorf("rateLimitSpec: %w", err)
+		}
+		if c.RateLimit != nil && *c.RateLimit != (limit > 0) {
+			return errRateLimitConflict
+		}
+	}
 	return nil
+}
+
+// rateLimitChange turns a valid rate-limit spec into the switch and, unless
+// it is "off", the limit. Turning throttling off keeps the limit, so a later
+// {"rateLimit":true} restores it.
+func rateLimitChange(spec string) (*bool, *tenant.OnDemandRate) {
+	limit, window, _ := ParseRateLimit(spec)
+	on := limit > 0
+	if !on {
+		return &on, nil
+	}
+	return &on, &tenant.OnDemandRate{Limit: limit, Window: window}
 }

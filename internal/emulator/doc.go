@@ -5,7 +5,10 @@
 // code, token with the device_code, refresh_token and client_credentials
 // grants) and the Graph endpoints provctl uses (service principals,
 // synchronization jobs and their schema, job control, provisionOnDemand, the
-// draft "apply." outcome resource, users, groups and provisioning logs).
+// draft "apply." outcome resource, users, groups with their members and
+// transitive members, app role assignments and provisioning logs).
+// provisionOnDemand is throttled like Graph (5 calls per 10 seconds per job)
+// unless Options.RateLimit says otherwise (ParseRateLimit).
 //
 // Two profiles choose the behaviour: "seed" (the design's world, with the
 // apply. resource) and "real" (what real tenants do: no apply. resource, log

@@ -92,7 +92,7 @@ func TestRequestsAreRecordedWithoutSecrets(t *testing.T) {
 	if len(recs) != 3 {
 		t.Fatalf("records = %s", r.raw)
 	}
-	if keys(recs[0]) != "contentType,method,path,query,status" || recs[0]["query"] != "$top=2" || recs[0]["status"] != float64(200) || recs[1]["status"] != float64(401) {
+	if keys(recs[0]) != "contentType,method,path,query,status,time" || recs[0]["query"] != "$top=2" || recs[0]["status"] != float64(200) || recs[1]["status"] != float64(401) {
 		t.Errorf("records = %s", r.raw)
 	}
 	// Content-Type is the one header recorded: Graph lists it as required

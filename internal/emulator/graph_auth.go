@@ -13,9 +13,13 @@ type requirement []string
 // and permissions"). needObjectRead: any permission that can read the object
 // listed (service principals, users, groups); needDirectoryReadAll: exactly
 // Directory.Read.All or Directory.ReadWrite.All, which the provisioning logs
-// need on top of AuditLog.Read.All.
+// need on top of AuditLog.Read.All. needGroupMemberRead (a group's members
+// and transitiveMembers) and needAppRead (a service principal's
+// appRoleAssignedTo) are the permissions Microsoft documents for those APIs.
 var (
 	needObjectRead       = requirement{"Synchronization.Read.All", "Synchronization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All", "Application.Read.All", "Application.ReadWrite.All", "User.Read.All", "Group.Read.All"}
+	needGroupMemberRead  = requirement{"GroupMember.Read.All", "Group.Read.All", "GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	needAppRead          = requirement{"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	needSyncRead         = requirement{"Synchronization.Read.All", "Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"}
 	needSyncWrite        = requirement{"Synchronization.ReadWrite.All", "Application.ReadWrite.OwnedBy"}
 	needAuditLogRead     = requirement{"AuditLog.Read.All"}

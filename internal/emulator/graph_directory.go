@@ -8,17 +8,20 @@ import (
 	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
+// userFilter and groupFilter list what $filter may use on users and groups
+// without ConsistencyLevel: eventual. `in` takes at most odata.MaxOrClauses
+// values, like or-chains (parseFilterFor).
 var userFilter = odata.Fields{
-	"id":                {"eq"},
-	"userprincipalname": {"eq", "startswith"},
-	"displayname":       {"eq", "startswith"},
-	"mail":              {"eq", "startswith"},
+	"id":                {"eq", "in"},
+	"userprincipalname": {"eq", "startswith", "in"},
+	"displayname":       {"eq", "startswith", "in"},
+	"mail":              {"eq", "startswith", "in"},
 }
 
 var groupFilter = odata.Fields{
-	"id":           {"eq"},
-	"displayname":  {"eq", "startswith"},
-	"mailnickname": {"eq", "startswith"},
+	"id":           {"eq", "in"},
+	"displayname":  {"eq", "startswith", "in"},
+	"mailnickname": {"eq", "startswith", "in"},
 }
 
 // userJSON is a user resource with Graph's default properties.
@@ -145,26 +148,63 @@ func (g *graphReq) writeEntity(item map[string]any, typeName, entitySet string) 
 	g.json(http.StatusOK, out)
 }
 
-// listGroupMembers answers groups/{id}/members: directoryObjects, each with
-// its @odata.type.
-func (g *graphReq) listGroupMembers(id string) {
-	grp, users := g.s.dir.GroupMembers(id)
-	var members []map[string]any
-	for _, u := range users {
-		item := userJSON(u)
+// memberJSON is a group member as a directoryObject: its type's default
+// properties and its @odata.type.
+func memberJSON(m tenant.Member) map[string]any {
+	if m.User != nil {
+		item := userJSON(m.User)
 		item["@odata.type"] = "#microsoft.graph.user"
-		members = append(members, item)
+		return item
 	}
+	item := groupJSON(m.Group)
+	item["@odata.type"] = "#microsoft.graph.group"
+	return item
+}
+
+// directoryObjectSample holds every property $select may name on a
+// directoryObject collection: those of users and of groups.
+func directoryObjectSample() map[string]any {
+	sample := userJSON(&tenant.User{})
+	for k, v := range groupJSON(&tenant.Group{}) {
+		sample[k] = v
+	}
+	return sample
+}
+
+// listGroupMembers answers groups/{id}/members and, with transitive,
+// groups/{id}/transitiveMembers: directoryObjects (users and groups), each
+// with its @odata.type. $select keeps id and @odata.type, and leaves out
+// what an object's type does not have.
+func (g *graphReq) listGroupMembers(id string, transitive bool) {
+	grp, members := g.s.dir.GroupMembers(id, transitive)
 	if grp == nil {
 		g.notFoundObject(id)
+		return
+	}
+	if !g.noFilter() {
 		return
 	}
 	page, ok := g.pageParams(100, 999)
 	if !ok {
 		return
 	}
-	if members == nil {
-		members = []map[string]any{}
+	fields, ok := g.selectFields(directoryObjectSample(), "directoryObject")
+	if !ok {
+		return
 	}
-	g.writePage(members, page, "directoryObjects")
+	items := []map[string]any{}
+	for _, m := range members {
+		item := memberJSON(m)
+		if fields != nil {
+			out := map[string]any{"id": item["id"], "@odata.type": item["@odata.type"]}
+			for _, f := range fields {
+				if v, has := item[f]; has {
+					out[f] = v
+				}
+			}
+			item = out
+		}
+		items = append(items, item)
+	}
+	g.writePage(items, page, odata.SelectContext("directoryObjects", fields))
 }

@@ -47,8 +47,8 @@ func (g *graphReq) dispatch() {
 		g.handle(http.MethodGet, g.listGroups, needObjectRead)
 	case segs[0] == "groups" && len(segs) == 2:
 		g.handle(http.MethodGet, func() { g.getGroup(segs[1]) }, needObjectRead)
-	case segs[0] == "groups" && len(segs) == 3 && segs[2] == "members":
-		g.handle(http.MethodGet, func() { g.listGroupMembers(segs[1]) }, needObjectRead)
+	case segs[0] == "groups" && len(segs) == 3 && (segs[2] == "members" || segs[2] == "transitiveMembers"):
+		g.handle(http.MethodGet, func() { g.listGroupMembers(segs[1], segs[2] == "transitiveMembers") }, needGroupMemberRead)
 	case segs[0] == "auditLogs" && len(segs) == 2 && segs[1] == "provisioning":
 		g.handle(http.MethodGet, g.listProvisioningLogs, needAuditLogRead, needDirectoryReadAll)
 	default:
@@ -76,6 +76,8 @@ func (g *graphReq) dispatchServicePrincipal() {
 	switch {
 	case len(segs) == 0:
 		g.handle(http.MethodGet, func() { g.getServicePrincipal(sp(), spKey) }, needObjectRead)
+	case len(segs) == 1 && segs[0] == "appRoleAssignedTo":
+		g.handle(http.MethodGet, func() { g.withSP(sp(), spKey, g.listAppRoleAssignedTo) }, needAppRead)
 	case len(segs) == 2 && segs[0] == "synchronization" && segs[1] == "jobs":
 		g.handle(http.MethodGet, func() { g.withSP(sp(), spKey, g.listJobs) }, needSyncRead)
 	case len(segs) == 3 && segs[0] == "synchronization" && segs[1] == "jobs":

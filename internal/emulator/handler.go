@@ -39,7 +39,7 @@ func classify(path string) requestKind {
 // connection: net/http then sends nothing more, where returning would send
 // an empty 200 (or end a cut body as if it were whole).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
+	start, arrived := time.Now(), s.clock.now()
 	sw := &statusWriter{ResponseWriter: w}
 	kind := classify(r.URL.Path)
 	if kind == kindControl {
@@ -61,7 +61,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = sw.status // 0 when nothing was sent
 	}
 	s.requests.add(requestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		ContentType: r.Header.Get("Content-Type"), Status: status})
+		ContentType: r.Header.Get("Content-Type"), Status: status,
+		Time: formatRequestTime(arrived), Subjects: onDemandSubjects(kind, r, body)})
 	s.logRequest(r, status, time.Since(start))
 	if res == faultAborted {
 		panic(http.ErrAbortHandler)

@@ -90,11 +90,29 @@ func (g *graphReq) parseFilterFor(allowed odata.Fields, typeName, badFieldCode s
 		g.fail(http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+err.Error())
 		return nil, false
 	}
-	if bad := allowed.Unsupported(n, typeName, badFieldCode == "Request_UnsupportedQuery"); bad != "" {
+	directory := badFieldCode == "Request_UnsupportedQuery"
+	if bad := allowed.Unsupported(n, typeName, directory); bad != "" {
 		g.fail(http.StatusBadRequest, badFieldCode, bad)
 		return nil, false
 	}
+	// The directory (users, groups, service principals) takes at most 15
+	// child clauses in a disjunction, `in` values included.
+	if tooMany := odata.TooManyClauses(n); directory && tooMany != "" {
+		g.fail(http.StatusBadRequest, "Request_UnsupportedQuery", tooMany)
+		return nil, false
+	}
 	return n, true
+}
+
+// noFilter answers 400 when the request carries $filter, for collections
+// where the emulator does not evaluate one (a group's members, an app's
+// assignments): ignoring it would answer more than was asked.
+func (g *graphReq) noFilter() bool {
+	if g.query("filter") == "" {
+		return true
+	}
+	g.fail(http.StatusBadRequest, "Request_UnsupportedQuery", "The emulator does not support $filter on this collection.")
+	return false
 }
 
 // contains reports whether list holds s.

@@ -22,10 +22,10 @@ func TestProfileReal(t *testing.T) {
 		t.Errorf("message = %v", get(r.body, "error", "message"))
 	}
 	cfg := h.call("GET", "/_emulator/config", nil)
-	if jsonOf(cfg.body) != `{"applyResource":false,"logLagMs":20000,"logShape":"current","profile":"real","rateLimit":true}` {
+	if jsonOf(cfg.body) != `{"applyResource":false,"logLagMs":20000,"logShape":"current","profile":"real","rateLimit":true,"rateLimitSpec":"5/10s"}` {
 		t.Errorf("config = %s", cfg.raw)
 	}
-	if orderedKeys(t, string(cfg.raw)) != "profile,applyResource,logLagMs,logShape,rateLimit" {
+	if orderedKeys(t, string(cfg.raw)) != "profile,applyResource,logLagMs,logShape,rateLimit,rateLimitSpec" {
 		t.Errorf("config members = %s", orderedKeys(t, string(cfg.raw)))
 	}
 

@@ -56,6 +56,10 @@ type Options struct {
 	LogLag time.Duration
 	// LogLagSet makes LogLag apply even when zero (a real profile without lag).
 	LogLagSet bool
+	// RateLimit is the provisionOnDemand limit per job, "N/D" as
+	// ParseRateLimit reads it ("5/1s"), or "off"; "" means DefaultRateLimit
+	// ("5/10s", Graph's documented limit). An invalid spec fails Start.
+	RateLimit string
 }
 
 // Server is a running emulator.
@@ -117,6 +121,12 @@ func Start(opts Options) (*Server, error) {
 	if opts.LogLag < 0 {
 		return nil, fmt.Errorf("log lag %s is negative", opts.LogLag)
 	}
+	if opts.RateLimit == "" {
+		opts.RateLimit = DefaultRateLimit
+	}
+	if _, _, err := ParseRateLimit(opts.RateLimit); err != nil {
+		return nil, err
+	}
 	seed, err := tenant.Load(opts.TenantFile)
 	if err != nil {
 		return nil, err
@@ -138,6 +148,7 @@ func Start(opts Options) (*Server, error) {
 	s.url = baseURL(s.listener.Addr())
 	s.dir = tenant.New(seed, now)
 	change := tenant.ConfigChange{Profile: &opts.Profile}
+	change.RateLimit, change.OnDemandRate = rateLimitChange(opts.RateLimit)
 	if opts.LogLag != 0 || opts.LogLagSet {
 		lag := opts.LogLag
 		change.LogLag = &lag

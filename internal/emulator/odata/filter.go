@@ -9,8 +9,8 @@ import (
 
 // An OData $filter subset, enough for what clients send to the endpoints
 // emulated here: and/or/parentheses, eq/ne/gt/ge/lt/le comparisons,
-// startswith/endswith/contains, tolower(field), quoted strings with ''
-// escapes, and bare dates, numbers, GUIDs, true/false/null.
+// `field in ('a','b')`, startswith/endswith/contains, tolower(field), quoted
+// strings with '' escapes, and bare dates, numbers, GUIDs, true/false/null.
 
 // Filter is a parsed $filter expression.
 type Filter interface {
@@ -88,6 +88,77 @@ func (n *predicateNode) Eval(get Getter) bool {
 		return cmp <= 0
 	}
 	return false
+}
+
+// inNode is `field in ('a', 'b', …)`: string literals only, each compared
+// like eq (case-insensitively).
+type inNode struct {
+	field  string
+	values []literal
+}
+
+func (n *inNode) Walk(visit func(op, field string)) { visit("in", n.field) }
+
+func (n *inNode) Eval(get Getter) bool {
+	v := get(n.field)
+	for _, lit := range n.values {
+		if cmp, ok := compareValue(v, lit); ok && cmp == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxOrClauses is how many child clauses Graph's directory accepts in one
+// disjunction: the values of an `in` and the operands of `or` chains.
+const MaxOrClauses = 15
+
+// OrClauses returns the largest number of child clauses of a disjunction in
+// n: an `or` chain counts its operands (nested `or`s flattened into it), an
+// `in` counts its values (an `in` alone is a disjunction of them), and an
+// `and` inside a chain counts as one while its own operands are counted
+// apart. A filter without `or` or `in` has 1.
+func OrClauses(n Filter) int {
+	best := 1
+	var group func(f Filter) int // clauses f adds to the disjunction it is in
+	var visit func(f Filter)
+	group = func(f Filter) int {
+		switch x := f.(type) {
+		case *logicalNode:
+			if x.op == "or" {
+				return group(x.left) + group(x.right)
+			}
+			visit(x)
+			return 1
+		case *inNode:
+			return len(x.values)
+		}
+		return 1
+	}
+	visit = func(f Filter) {
+		switch x := f.(type) {
+		case *logicalNode:
+			if x.op == "or" {
+				best = max(best, group(x))
+				return
+			}
+			visit(x.left)
+			visit(x.right)
+		case *inNode:
+			best = max(best, len(x.values))
+		}
+	}
+	visit(n)
+	return best
+}
+
+// TooManyClauses returns Graph's message for a filter with more than
+// MaxOrClauses child clauses in a disjunction, or "" when it has not.
+func TooManyClauses(n Filter) string {
+	if c := OrClauses(n); c > MaxOrClauses {
+		return fmt.Sprintf("Too many child clauses specified in search filter expression containing 'OR' operators: %d. Max allowed: %d.", c, MaxOrClauses)
+	}
+	return ""
 }
 
 // compareValue compares a field value with a literal: -1, 0 or 1, and false
@@ -315,8 +386,14 @@ func (p *filterParser) factor() (Filter, error) {
 		return nil, err
 	}
 	op := p.next()
-	switch strings.ToLower(op.text) {
+	opName := strings.ToLower(op.text)
+	if op.kind != tokWord {
+		opName = ""
+	}
+	switch opName {
 	case "eq", "ne", "gt", "ge", "lt", "le":
+	case "in":
+		return p.inList(field)
 	default:
 		return nil, fmt.Errorf("expected a comparison operator after '%s', found '%s'", field, op.text)
 	}
@@ -324,7 +401,27 @@ func (p *filterParser) factor() (Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &predicateNode{op: strings.ToLower(op.text), field: field, value: lit}, nil
+	return &predicateNode{op: opName, field: field, value: lit}, nil
+}
+
+// inList parses the parenthesised list of string literals after `in`.
+func (p *filterParser) inList(field string) (Filter, error) {
+	if err := p.expect(tokOpen, "'(' after in"); err != nil {
+		return nil, err
+	}
+	n := &inNode{field: field}
+	for {
+		t := p.next()
+		if t.kind != tokString {
+			return nil, fmt.Errorf("in needs a list of string literals, found '%s'", t.text)
+		}
+		n.values = append(n.values, literal{kind: litString, s: t.text})
+		if p.peek().kind == tokComma {
+			p.next()
+			continue
+		}
+		return n, p.expect(tokClose, "')'")
+	}
 }
 
 // field parses a property path, optionally wrapped in tolower() (comparisons
@@ -344,10 +441,27 @@ func (p *filterParser) field() (string, error) {
 		}
 		return f, p.expect(tokClose, "')'")
 	}
-	if _, isLit := parseBareLiteral(t.text); isLit {
+	if _, isLit := parseBareLiteral(t.text); isLit || !isPropertyPath(t.text) {
 		return "", fmt.Errorf("expected a property name, found '%s'", t.text)
 	}
 	return t.text, nil
+}
+
+// isPropertyPath reports whether s is an OData property path: identifiers
+// (a letter or _, then letters, digits or _) separated by '/'.
+func isPropertyPath(s string) bool {
+	for _, name := range strings.Split(s, "/") {
+		if name == "" {
+			return false
+		}
+		for i, c := range name {
+			letter := c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (p *filterParser) literal() (literal, error) {

@@ -20,6 +20,12 @@ func FuzzParseFilter(f *testing.F) {
 		"displayName eq 'open",
 		"((((",
 		"tolower(toupper(x)) le 1e308",
+		"id in ('a','B''c', 'd')",
+		"userPrincipalName IN ('adele@contoso.test') or mail in ('x','y')",
+		"(id in ('a')) and displayName in ('b','c')",
+		"id in (",
+		"id in ('a',)",
+		"id in ()",
 		"",
 	} {
 		f.Add(seed)
@@ -28,7 +34,7 @@ func FuzzParseFilter(f *testing.F) {
 		"displayName": "Contoso", "duration": float64(42), "enabled": true,
 		"activityDateTime": "2026-03-01T10:00:00Z", "servicePrincipal": map[string]any{"id": "ABC"},
 	}
-	ops := map[string]bool{"eq": true, "ne": true, "gt": true, "ge": true, "lt": true, "le": true, "startswith": true, "endswith": true, "contains": true}
+	ops := map[string]bool{"eq": true, "ne": true, "gt": true, "ge": true, "lt": true, "le": true, "startswith": true, "endswith": true, "contains": true, "in": true}
 	f.Fuzz(func(t *testing.T, src string) {
 		n, err := ParseFilter(src)
 		if err != nil {
@@ -45,6 +51,10 @@ func FuzzParseFilter(f *testing.F) {
 				t.Errorf("%q: empty property", src)
 			}
 		})
+		if c := OrClauses(n); c < 1 {
+			t.Errorf("%q: %d clauses", src, c)
+		}
+		_ = TooManyClauses(n)
 		n.Eval(MapGetter(obj))
 		n.Eval(func(string) any { return nil })
 	})

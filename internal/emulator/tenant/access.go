@@ -58,22 +58,73 @@ func (d *Directory) FindGroup(id string) *Group {
 	return d.findGroup(id)
 }
 
-// GroupMembers returns the group with id and its members that are users;
-// the group is nil when there is none.
-func (d *Directory) GroupMembers(id string) (*Group, []*User) {
+// Started is when the directory was built; the seeded history is dated
+// from it.
+func (d *Directory) Started() time.Time { return d.start }
+
+// Member is a member of a group: a user or a group (one of the two is set).
+type Member struct {
+	User  *User
+	Group *Group
+}
+
+// GroupMembers returns the group with id (nil when there is none) and its
+// direct members, users and groups, in seed order. With transitive it adds
+// the members of nested groups, breadth first: each object once (nested
+// groups are members too), and membership cycles end.
+func (d *Directory) GroupMembers(id string, transitive bool) (*Group, []Member) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	grp := d.findGroup(id)
 	if grp == nil {
 		return nil, nil
 	}
-	var members []*User
-	for _, m := range grp.Members {
-		if u := d.findUser(m); u != nil {
-			members = append(members, u)
+	members := []Member{}
+	seen := map[string]bool{strings.ToLower(grp.ID): true}
+	queue := []*Group{grp}
+	for len(queue) > 0 {
+		g := queue[0]
+		queue = queue[1:]
+		for _, m := range g.Members {
+			key := strings.ToLower(m)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if u := d.findUser(m); u != nil {
+				members = append(members, Member{User: u})
+			} else if sub := d.findGroup(m); sub != nil {
+				members = append(members, Member{Group: sub})
+				if transitive {
+					queue = append(queue, sub)
+				}
+			}
 		}
 	}
 	return grp, members
+}
+
+// AppRoleAssignment is a user or group assigned to a service principal with
+// the default access role (appRoleAssignment; PrincipalType User or Group).
+type AppRoleAssignment struct {
+	PrincipalID   string
+	PrincipalType string
+	PrincipalName string
+}
+
+// AppRoleAssignments lists who is assigned to sp, in seed order.
+func (d *Directory) AppRoleAssignments(sp *SPState) []AppRoleAssignment {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []AppRoleAssignment
+	for _, a := range sp.def.Assignments {
+		if u := d.findUser(a); u != nil {
+			out = append(out, AppRoleAssignment{PrincipalID: u.ID, PrincipalType: "User", PrincipalName: u.DisplayName})
+		} else if g := d.findGroup(a); g != nil {
+			out = append(out, AppRoleAssignment{PrincipalID: g.ID, PrincipalType: "Group", PrincipalName: g.DisplayName})
+		}
+	}
+	return out
 }
 
 // LookupSP finds a service principal by object id or appId.
@@ -304,7 +355,15 @@ type Config struct {
 	ApplyResource bool
 	LogLag        time.Duration
 	LogShape      string
-	RateLimit     bool
+	RateLimit     bool         // provisionOnDemand throttling on
+	OnDemandRate  OnDemandRate // its limit, also kept while throttling is off
+}
+
+// OnDemandRate is the provisionOnDemand limit: Limit calls per job in any
+// sliding Window.
+type OnDemandRate struct {
+	Limit  int
+	Window time.Duration
 }
 
 // ConfigChange changes some switches; nil members keep their value.
@@ -317,6 +376,7 @@ type ConfigChange struct {
 	LogLag        *time.Duration
 	LogShape      *string
 	RateLimit     *bool
+	OnDemandRate  *OnDemandRate // validated by the caller: Limit ≥ 1, Window > 0
 }
 
 // Configure applies c (validated by the caller) and returns the switches.
@@ -340,11 +400,16 @@ func (d *Directory) Configure(c ConfigChange) Config {
 	if c.RateLimit != nil {
 		d.rateLimit = *c.RateLimit
 	}
-	return Config{Profile: d.profile, ApplyResource: d.applyResourceOn(), LogLag: d.logLag(), LogShape: d.logShape, RateLimit: d.rateLimit}
+	if c.OnDemandRate != nil {
+		d.onDemandLimit, d.onDemandWindow = c.OnDemandRate.Limit, c.OnDemandRate.Window
+	}
+	return Config{Profile: d.profile, ApplyResource: d.applyResourceOn(), LogLag: d.logLag(), LogShape: d.logShape,
+		RateLimit: d.rateLimit, OnDemandRate: OnDemandRate{d.onDemandLimit, d.onDemandWindow}}
 }
 
 // provisionOnDemand is documented as limited to 5 requests per 10 seconds;
-// the emulator applies that per job, in a sliding window.
+// the emulator applies that per job, in a sliding window, unless configured
+// otherwise (ConfigChange.OnDemandRate).
 const (
 	OnDemandLimit  = 5
 	OnDemandWindow = 10 * time.Second
@@ -356,22 +421,22 @@ const (
 func (d *Directory) AdmitOnDemand(j *JobState, now time.Time) (retryAfter time.Duration, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	wait, ok := j.admitPOD(now)
+	wait, ok := j.admitPOD(now, d.onDemandLimit, d.onDemandWindow)
 	return wait, ok || !d.rateLimit
 }
 
 // admitPOD records a call at now, or returns how long until the window has
-// room again. Call with the directory lock held.
-func (j *JobState) admitPOD(now time.Time) (retryAfter time.Duration, ok bool) {
+// room again (limit calls in any window). Call with the directory lock held.
+func (j *JobState) admitPOD(now time.Time, limit int, window time.Duration) (retryAfter time.Duration, ok bool) {
 	keep := j.onDemandCalls[:0]
 	for _, t := range j.onDemandCalls {
-		if now.Sub(t) < OnDemandWindow {
+		if now.Sub(t) < window {
 			keep = append(keep, t)
 		}
 	}
 	j.onDemandCalls = keep
-	if len(j.onDemandCalls) >= OnDemandLimit {
-		return j.onDemandCalls[0].Add(OnDemandWindow).Sub(now), false
+	if len(j.onDemandCalls) >= limit {
+		return j.onDemandCalls[len(j.onDemandCalls)-limit].Add(window).Sub(now), false
 	}
 	j.onDemandCalls = append(j.onDemandCalls, now)
 	return 0, true

@@ -16,7 +16,11 @@ type Directory struct {
 	groups    []*Group
 	sps       []*SPState
 	logs      []logRecord // provisioning-log entries, oldest first
-	rateLimit bool        // provisionOnDemand throttling on/off
+	start     time.Time   // when the directory was built (the seed history is dated from it)
+
+	rateLimit      bool          // provisionOnDemand throttling on/off
+	onDemandLimit  int           // calls admitted per job in onDemandWindow
+	onDemandWindow time.Duration // the sliding window
 
 	profile       string         // ProfileSeed or ProfileReal (profile.go)
 	applyOverride *bool          // applyResource switch; nil: the profile decides
@@ -26,8 +30,9 @@ type Directory struct {
 
 // SPState is a service principal and its jobs.
 type SPState struct {
-	def  ServicePrincipal
-	jobs []*JobState
+	def   ServicePrincipal
+	jobs  []*JobState
+	scope map[string]bool // lower-case ids of the users in the provisioning scope
 }
 
 // JobState is a synchronization job's mutable status.
@@ -76,9 +81,13 @@ func newDirectory(t *File, start time.Time) *Directory {
 	d := &Directory{
 		tenant:    t,
 		tenantHex: strings.ReplaceAll(t.TenantID, "-", ""),
+		start:     start,
 		rateLimit: true,
 		profile:   ProfileSeed,
 		logShape:  LogShapeCurrent,
+
+		onDemandLimit:  OnDemandLimit,
+		onDemandWindow: OnDemandWindow,
 	}
 	for i := range t.Users {
 		d.users = append(d.users, &t.Users[i])
@@ -87,7 +96,7 @@ func newDirectory(t *File, start time.Time) *Directory {
 		d.groups = append(d.groups, &t.Groups[i])
 	}
 	for _, spDef := range t.ServicePrincipals {
-		sp := &SPState{def: spDef}
+		sp := &SPState{def: spDef, scope: d.scopeOf(spDef)}
 		for _, jd := range spDef.Jobs {
 			sp.jobs = append(sp.jobs, newJobState(sp, jd, start))
 		}
@@ -106,7 +115,7 @@ func newJobState(sp *SPState, def Job, start time.Time) *JobState {
 	}
 	ran := &execution{
 		id: newGUID(), began: start.Add(-40 * time.Minute), ended: start.Add(-40*time.Minute + 9*time.Second),
-		state: "Succeeded", entitled: len(sp.def.Assignments), imported: len(sp.def.Assignments), exported: len(def.Provisioned),
+		state: "Succeeded", entitled: len(sp.scope), imported: len(sp.scope), exported: len(def.Provisioned),
 	}
 	switch def.State {
 	case "Active":
@@ -205,12 +214,29 @@ func (d *Directory) findGroup(id string) *Group {
 	return nil
 }
 
-// assigned reports whether user id is assigned to the service principal.
+// assigned reports whether user id is in the service principal's
+// provisioning scope: assigned directly, or a direct member of an assigned
+// group (Entra ID app assignment does not cascade to nested groups).
 func (sp *SPState) assigned(userID string) bool {
-	for _, a := range sp.def.Assignments {
-		if strings.EqualFold(a, userID) {
-			return true
+	return sp.scope[strings.ToLower(userID)]
+}
+
+// scopeOf collects the users assigned to sp, directly or as direct members
+// of an assigned group. Groups never change, so it is computed once.
+func (d *Directory) scopeOf(sp ServicePrincipal) map[string]bool {
+	scope := map[string]bool{}
+	for _, a := range sp.Assignments {
+		if u := d.findUser(a); u != nil {
+			scope[strings.ToLower(u.ID)] = true
+			continue
+		}
+		if g := d.findGroup(a); g != nil {
+			for _, m := range g.Members {
+				if u := d.findUser(m); u != nil {
+					scope[strings.ToLower(u.ID)] = true
+				}
+			}
 		}
 	}
-	return false
+	return scope
 }

@@ -24,12 +24,12 @@ var builtinTenant []byte
 //	  "displayName": "Contoso",
 //	  "domain": "contoso.test",
 //	  "users": [{"id": "…", "userPrincipalName": "adele@contoso.test", "displayName": "Adele Vance"}],
-//	  "groups": [{"id": "…", "displayName": "Sales", "members": ["<user id>"]}],
+//	  "groups": [{"id": "…", "displayName": "Sales", "members": ["<user or group id>"]}],
 //	  "application": {"clientId": "…", "displayName": "…", "clientSecret": "",
 //	    "federatedCredentials": [{"issuer": "https://token.actions.githubusercontent.com",
 //	      "subject": "repo:contoso/provisioning:ref:refs/heads/main", "audiences": ["api://AzureADTokenExchange"]}]},
 //	  "publicClients": ["14d82eec-204b-4c2f-b7e8-296a70dab67e"],
-//	  "servicePrincipals": [{"id": "…", "appId": "…", "displayName": "Box", "assignments": ["<user id>"],
+//	  "servicePrincipals": [{"id": "…", "appId": "…", "displayName": "Box", "assignments": ["<user or group id>"],
 //	    "jobs": [{"id": "BoxOutDelta.…", "templateId": "BoxOutDelta", "state": "Active", "outcome": "success",
 //	      "pendingPolls": 1, "rules": [{"id": "…", "name": "USER_TO_USER", "objectType": "User"}]}]}]
 //	}
@@ -56,15 +56,22 @@ type User struct {
 	// OnPremisesDistinguishedName makes the user an AD user too: Cloud Sync
 	// jobs (template AD2AADProvisioning) take this DN as the subject.
 	OnPremisesDistinguishedName string `json:"onPremisesDistinguishedName,omitempty"`
+	// NoHistory leaves the user out of the generated provisioning-log
+	// history: an object created since the last provisioning cycle.
+	NoHistory bool `json:"noHistory,omitempty"`
 }
 
-// Group is a security group; Members holds user object ids.
+// Group is a security group; Members holds the object ids of its direct
+// members, users or other groups (nested groups).
 type Group struct {
 	ID          string   `json:"id"`
 	DisplayName string   `json:"displayName"`
 	Description string   `json:"description,omitempty"`
 	MailNick    string   `json:"mailNickname,omitempty"`
 	Members     []string `json:"members"`
+	// NoHistory leaves the group out of the generated provisioning-log
+	// history (it was never provisioned to any target).
+	NoHistory bool `json:"noHistory,omitempty"`
 }
 
 // Application is the app registration used for app-only sign-in.
@@ -88,7 +95,10 @@ type FederatedCredential struct {
 }
 
 // ServicePrincipal is a service principal; Assignments holds the ids of
-// users assigned to it (provisioning scope), Jobs its synchronization jobs.
+// the users and groups assigned to it (appRoleAssignedTo, with the default
+// access role), Jobs its synchronization jobs. A user is in the provisioning
+// scope when assigned directly or as a direct member of an assigned group:
+// like Entra ID, assignment does not cascade to nested groups.
 type ServicePrincipal struct {
 	ID          string   `json:"id"`
 	AppID       string   `json:"appId"`
@@ -184,17 +194,32 @@ func (t *File) validate() error {
 	if len(t.Users) == 0 {
 		errs = append(errs, errors.New("at least one user is needed (device codes sign in as the first)"))
 	}
-	users := map[string]bool{}
+	users, groups := map[string]bool{}, map[string]bool{}
 	for _, u := range t.Users {
 		if u.ID == "" || u.UserPrincipalName == "" {
 			errs = append(errs, errors.New("every user needs id and userPrincipalName"))
 		}
-		users[u.ID] = true
+		if users[strings.ToLower(u.ID)] {
+			errs = append(errs, fmt.Errorf("user id %s is used twice", u.ID))
+		}
+		users[strings.ToLower(u.ID)] = true
+	}
+	for _, g := range t.Groups {
+		if g.ID == "" {
+			errs = append(errs, fmt.Errorf("group %q needs an id", g.DisplayName))
+		}
+		if users[strings.ToLower(g.ID)] || groups[strings.ToLower(g.ID)] {
+			errs = append(errs, fmt.Errorf("group id %s is used twice", g.ID))
+		}
+		groups[strings.ToLower(g.ID)] = true
 	}
 	for _, g := range t.Groups {
 		for _, m := range g.Members {
-			if !users[m] {
-				errs = append(errs, fmt.Errorf("group %s: unknown member %s", g.DisplayName, m))
+			switch {
+			case strings.EqualFold(m, g.ID):
+				errs = append(errs, fmt.Errorf("group %s: a group cannot be a member of itself", g.DisplayName))
+			case !users[strings.ToLower(m)] && !groups[strings.ToLower(m)]:
+				errs = append(errs, fmt.Errorf("group %s: unknown member %s (not a user or group id)", g.DisplayName, m))
 			}
 		}
 	}
@@ -206,8 +231,8 @@ func (t *File) validate() error {
 			errs = append(errs, fmt.Errorf("service principal %q needs id and appId", sp.DisplayName))
 		}
 		for _, a := range sp.Assignments {
-			if !users[a] {
-				errs = append(errs, fmt.Errorf("service principal %s: unknown assigned user %s", sp.DisplayName, a))
+			if !users[strings.ToLower(a)] && !groups[strings.ToLower(a)] {
+				errs = append(errs, fmt.Errorf("service principal %s: unknown assignment %s (not a user or group id)", sp.DisplayName, a))
 			}
 		}
 		for _, j := range sp.Jobs {

@@ -5,7 +5,8 @@ import "time"
 // seedLogs writes a plausible history consistent with the seeded state:
 // out-of-scope skips for unassigned users, the failures of failing jobs, the
 // creation and later no-op syncs of already provisioned users, and the
-// creation of groups for jobs with a group rule.
+// creation of groups for jobs with a group rule. Users and groups marked
+// noHistory (created since the last cycle) have none.
 func seedLogs(d *Directory, start time.Time) []logRecord {
 	var logs []logRecord
 	add := func(r *Result) {
@@ -21,6 +22,7 @@ func seedLogs(d *Directory, start time.Time) []logRecord {
 			}
 			for _, u := range d.users {
 				switch {
+				case u.NoHistory:
 				case !sp.assigned(u.ID):
 					add(userResult(j, u, userOutOfScope, "", start.Add(-4*time.Hour)))
 				case j.def.Outcome == "failure":
@@ -32,6 +34,9 @@ func seedLogs(d *Directory, start time.Time) []logRecord {
 			}
 			if j.def.Outcome != "failure" && j.hasRule("Group") {
 				for _, grp := range d.groups {
+					if grp.NoHistory {
+						continue
+					}
 					id := newGUID()
 					j.groupsInTarget[grp.ID] = id
 					add(groupResult(j, grp, true, id, grp.Members, start.Add(-3*time.Hour)))
