@@ -132,7 +132,10 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 		key.Job = jobID
 		pacer, err := ratebucket.Open(b.pacingDir, key, b.rate.Limit, b.rate.Window)
 		if err != nil {
-			return nil, fmt.Errorf("the pacing of provisionOnDemand shared by provctl processes: %w", err)
+			// A read-only home must not stop a CI step: pace this process
+			// alone, and say what parallel runs risk.
+			opts.Streams.Warnf("the pacing shared by provctl processes is unavailable (%v): this run paces itself alone, so a parallel run on the same job may draw 429s", err)
+			return &provision.Pacing{Limit: b.rate.Limit, Window: b.rate.Window}, nil
 		}
 		return pacer, nil
 	}
@@ -174,7 +177,7 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 	if cerr := stream.Close(bulkView{res: res, results: b.Results}); cerr != nil {
 		return cerr
 	}
-	if opts.Printer.Format != output.Table {
+	if opts.Printer.Format != output.Table && !b.Quiet {
 		printBulkSummary(opts.Streams, res, b.Results)
 	}
 	if err != nil {

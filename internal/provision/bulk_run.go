@@ -31,13 +31,6 @@ type BulkResult struct {
 	Lookups int
 }
 
-// IsBulk reports whether the request is a run over a list of users (one
-// pipeline: every request sent at Graph's pace, log entries read as they
-// appear) rather than one subject.
-func (r RunRequest) IsBulk() bool {
-	return len(r.Refs) > 0 || r.MembersOf != "" || len(r.Users) > 1 || r.Journal != nil || r.Prior != nil || r.Emit != nil || r.DryRun
-}
-
 // RunBulk provisions a list of users: resolved in bulk, each sent once at
 // Graph's pace, each outcome recorded (Journal, Emit, Observer) as it
 // completes. With Wait, every request's own log entry is read while the
@@ -252,6 +245,9 @@ func (b *bulk) run(ctx context.Context, send []RunSubject) error {
 			b.notSent(send[i:])
 			sendErr = err
 		case w != nil && b.r.Wait:
+			// On disk before the next request: a kill -9 while waiting for
+			// the entry must not make a resume send it again.
+			b.journalSent(sub)
 			w.add(subj, b.match(sub), sub.Answer)
 		default:
 			b.complete(sub.Answer)
@@ -361,6 +357,26 @@ func (b *bulk) recheckMatch(subj RunSubject) LogMatch {
 	return LogMatch{
 		ServicePrincipalID: b.spID, JobID: b.jobID, SubjectID: subj.ID, SubjectType: subjectType(subj.Type),
 		SubjectName: subj.DisplayName, ChangeID: p.ChangeID, NotBefore: p.SentAt.Add(-clockSkew),
+	}
+}
+
+// journalSent records a request whose log entry is awaited as pending,
+// with the time Graph received it and its change id: the entry's line
+// follows when it is read, and a resume reads the last line.
+func (b *bulk) journalSent(sub *Submission) {
+	if b.r.Journal == nil {
+		return
+	}
+	o := b.match(sub).pending()
+	o.Request = sub.Answer.Request
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.fatal != nil {
+		return
+	}
+	if err := b.r.Journal.Append(o); err != nil {
+		b.fatal = fmt.Errorf("record the request in the results file: %w", err)
+		b.stopSend = true
 	}
 }
 
