@@ -93,6 +93,9 @@ several users or members are given.`,
 			if opts.Printer, err = f.Printer(cmd); err != nil {
 				return err
 			}
+			if err := opts.checkListFlags(cmd); err != nil {
+				return err
+			}
 			bulk := opts.bulkFlagsUsed()
 			if bulk {
 				if err := opts.prepareBulk(); err != nil {
@@ -162,7 +165,15 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return perr
+	return skippedOK(perr, opts.Bulk.SkippedOK)
+}
+
+// skippedOK turns the skipped exit code into success (--skipped-ok).
+func skippedOK(err error, ok bool) error {
+	if ok && exitCode(err) == ExitSkipped {
+		return nil
+	}
+	return err
 }
 
 // progressAdapter draws the domain's wait progress on stderr.

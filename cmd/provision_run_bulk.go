@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 	"github.com/provctl/provctl/internal/provision/journal"
@@ -45,18 +47,28 @@ func (o *RunOptions) bulkFlagsUsed() bool {
 	return b.From != "" || b.MembersOf != "" || b.DryRun || b.Results != "" || b.Resume != "" || len(o.Users) > 1
 }
 
+// checkListFlags refuses flags that mean nothing in this run, whatever
+// its kind: a flag silently ignored is a script that does not do what its
+// author thinks.
+func (o *RunOptions) checkListFlags(cmd *cobra.Command) error {
+	b := &o.Bulk
+	changed := cmd.Flags().Changed
+	switch {
+	case o.Group != "" && (b.From != "" || b.MembersOf != "" || b.Results != "" || b.Resume != "" || b.DryRun):
+		return usageErr(errors.New("--from, --members-of, --results, --resume and --dry-run provision users: they cannot be combined with --group"))
+	case b.Column != "" && b.From == "":
+		return usageErr(errors.New("--column needs --from"))
+	case changed("skip-invalid") && b.From == "":
+		return usageErr(errors.New("--skip-invalid needs --from"))
+	case b.MaxFailures < 0:
+		return usageErr(fmt.Errorf("--max-failures must be 0 (no limit) or more, got %d", b.MaxFailures))
+	}
+	return nil
+}
+
 // prepareBulk reads --from and --resume before anything is sent.
 func (o *RunOptions) prepareBulk() error {
 	b := &o.Bulk
-	if o.Group != "" && (b.From != "" || b.MembersOf != "" || b.Results != "" || b.Resume != "" || b.DryRun) {
-		return usageErr(errors.New("--from, --members-of, --results, --resume and --dry-run provision users: they cannot be combined with --group"))
-	}
-	if b.Column != "" && b.From == "" {
-		return usageErr(errors.New("--column needs --from"))
-	}
-	if b.MaxFailures < 0 {
-		return usageErr(fmt.Errorf("--max-failures must be 0 (no limit) or more, got %d", b.MaxFailures))
-	}
 	if b.From != "" {
 		refs, err := readSubjectFile(o.Streams, b.From, b.Column, b.SkipInvalid)
 		if err != nil {

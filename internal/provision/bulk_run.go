@@ -227,6 +227,9 @@ func (b *bulk) run(ctx context.Context, send []RunSubject) error {
 		}
 		if err := pace.Wait(ctx); err != nil {
 			b.notSent(send[i:])
+			if ctx.Err() == nil {
+				sendErr = fmt.Errorf("pace the requests: %w", err)
+			}
 			break
 		}
 		sub, err := b.submit(ctx, rule, subj)
@@ -423,7 +426,9 @@ func (b *bulk) record(o *Outcome) {
 			b.stopSend = true
 		}
 	}
-	if b.r.MaxFailures > 0 && b.res.Tally.Failed >= b.r.MaxFailures && !b.stopSend {
+	// Failures kept from an earlier run (--retry-failed=false) are not
+	// this run's: they never stop it.
+	if b.r.MaxFailures > 0 && b.res.Tally.Failed-len(b.res.Kept) >= b.r.MaxFailures && !b.stopSend {
 		b.stopSend = true
 		b.res.Stopped = fmt.Sprintf("--max-failures %d reached", b.r.MaxFailures)
 	}
