@@ -129,7 +129,6 @@ func TestPollRunStates(t *testing.T) {
 			for _, mode := range outputModes {
 				t.Run(fmt.Sprintf("%s/tty=%v/%s", st.state, tty, mode.name), func(t *testing.T) {
 					reg, _ := graphtest.New(t)
-					reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
 					registerJob(reg) // the logs are read only for a job Graph knows
 					reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, st.logs)).
 						Query(graphtest.QueryHas("$filter", "jobid eq '"+rtJobID+"'"))
@@ -170,7 +169,6 @@ func TestPollRunGraphErrors(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		t.Run(fmt.Sprintf("logs forbidden/tty=%v", tty), func(t *testing.T) {
 			reg, _ := graphtest.New(t)
-			reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
 			registerJob(reg) // the logs are read only for a job Graph knows
 			reg.Register("GET", "auditLogs/provisioning", graphtest.WithHeader(403, rtDenied, "request-id", "7d1e3f5a-0b2c-4d6e-8f0a-1b3c5d7e9f0b"))
 			r := runCLI(t, tty, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--source", "logs", "-o", "json")
@@ -186,8 +184,13 @@ func TestPollRunGraphErrors(t *testing.T) {
 		})
 	}
 	t.Run("service principal not found", func(t *testing.T) {
+		// An object id is tried as given: Graph's 404s for it lead to
+		// resolving it (as an object id, then an appId), which fails.
 		reg, _ := graphtest.New(t)
-		reg.Register("GET", rtSPPath, graphtest.Error(404, "Request_ResourceNotFound", "Resource '"+rtSPID+"' does not exist."))
+		notFound := graphtest.Error(404, "Request_ResourceNotFound", "Resource '"+rtSPID+"' does not exist.")
+		reg.Register("GET", rtSPPath+"/synchronization/jobs/apply."+rtJobID, notFound)
+		reg.Register("GET", rtSPPath+"/synchronization/jobs/"+rtJobID, notFound)
+		reg.Register("GET", rtSPPath, notFound)
 		reg.Register("GET", "servicePrincipals", graphtest.JSON(200, `{"value":[]}`)).Query(graphtest.QueryContains("$filter", "appId eq"))
 		r := runCLI(t, false, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID)
 		if r.code == ExitOK || r.stdout != "" || !strings.Contains(r.stderr, rtSPID) {
@@ -203,7 +206,6 @@ func TestPollRunApplySource(t *testing.T) {
 	  "quarantine":null}}`
 	t.Run("apply answers", func(t *testing.T) {
 		reg, _ := graphtest.New(t)
-		reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
 		reg.Register("GET", rtSPPath+"/synchronization/jobs/apply."+rtJobID, graphtest.JSON(200, applySucceeded))
 		r := runCLI(t, false, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--jq", ".source + \" \" + .state")
 		checkCLI(t, r, ExitOK)
@@ -217,7 +219,6 @@ func TestPollRunApplySource(t *testing.T) {
 	})
 	t.Run("no apply resource falls back to the logs", func(t *testing.T) {
 		reg, _ := graphtest.New(t)
-		reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
 		reg.Register("GET", rtSPPath+"/synchronization/jobs/apply."+rtJobID, graphtest.Error(400, "BadRequest", "Invalid job id"))
 		reg.Register("GET", rtJobPath, graphtest.JSON(200, `{"id":"`+rtJobID+`","templateId":"BoxOutDelta","schedule":{"interval":"PT40M","state":"Active"},"status":{"code":"Active"}}`))
 		reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs(rtLogEntry("l1", "success", "null"))))
@@ -233,7 +234,6 @@ func TestPollRunWait(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		t.Run(fmt.Sprintf("pending then success/tty=%v", tty), func(t *testing.T) {
 			reg, _ := graphtest.New(t)
-			reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
 			registerJob(reg) // the logs are read only for a job Graph knows
 			pending := reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs())).Once()
 			done := reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs(rtLogEntry("l1", "success", "null"))))
@@ -249,7 +249,6 @@ func TestPollRunWait(t *testing.T) {
 	}
 	t.Run("timeout prints the last outcome", func(t *testing.T) {
 		reg, _ := graphtest.New(t)
-		reg.Register("GET", rtSPPath, graphtest.JSON(200, rtSP))
 		registerJob(reg) // the logs are read only for a job Graph knows
 		reg.Register("GET", "auditLogs/provisioning", graphtest.JSON(200, rtLogs()))
 		r := runCLI(t, false, reg, nil, "provision", "poll", "--sp", rtSPID, "--job", rtJobID, "--source", "logs", "--wait", "--interval", "100ms", "--timeout", "350ms", "--jq", ".state")

@@ -128,18 +128,36 @@ func (s *Service) checkJobExists(ctx context.Context, spID, jobID string) error 
 	if _, err := s.GetJob(ctx, spID, jobID); err != nil {
 		return err
 	}
-	s.markJobKnown(spID, jobID)
+	s.jobSeen(spID, jobID)
+	if s.noApply() && s.Cache != nil {
+		// The job exists and its apply. resource does not: the tenant has
+		// none (real tenants), so later commands read the logs directly.
+		s.Cache.MarkApplyAbsent()
+	}
 	return nil
 }
 
 // markJobKnown records that Graph has shown the job exists.
-func (s *Service) markJobKnown(spID, jobID string) {
+func (s *Service) markJobKnown(spID, jobID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.knownJobs == nil {
 		s.knownJobs = map[string]bool{}
 	}
-	s.knownJobs[spID+"/"+jobID] = true
+	key := spID + "/" + jobID
+	if s.knownJobs[key] {
+		return false
+	}
+	s.knownJobs[key] = true
+	return true
+}
+
+// jobSeen records, here and in the cache, that Graph answered for the job:
+// the next command need not check it.
+func (s *Service) jobSeen(spID, jobID string) {
+	if s.markJobKnown(spID, jobID) && s.Cache != nil {
+		s.Cache.MarkVerified(spID, jobID)
+	}
 }
 
 func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {
@@ -148,6 +166,7 @@ func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error
 	if err != nil {
 		return nil, requestError(err, "poll outcome of job %s", r.JobID)
 	}
+	s.jobSeen(r.ServicePrincipalID, r.JobID)
 	return FromApply(r.ServicePrincipalID, r.JobID, res), nil
 }
 

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -60,40 +61,53 @@ func (s *Service) PollOutcome(ctx context.Context, c PollCommand) (*PollResult, 
 }
 
 func (s *Service) pollOutcome(ctx context.Context, c PollCommand) (*PollResult, error) {
-	sp, err := s.ResolveServicePrincipal(ctx, c.SP)
-	if err != nil {
-		return nil, err
-	}
-	jobID, err := s.ResolveJob(ctx, sp.ID, c.Job)
-	if err != nil {
-		return nil, err
-	}
+	// The subject is resolved once, before the target: it does not depend
+	// on it, and a retry after a stale cache entry must not repeat it.
 	subjectID, err := s.ResolveSubjectID(ctx, c.Subject)
 	if err != nil {
 		return nil, err
 	}
-	req := PollRequest{ServicePrincipalID: sp.ID, JobID: jobID, Source: c.Source, ChangeID: c.ChangeID, SubjectID: subjectID}
+	if s.Cache != nil && s.Cache.ApplyAbsent() {
+		s.mu.Lock()
+		s.applyAbsent = true
+		s.mu.Unlock()
+	}
+	var res *PollResult
+	err = s.withTarget(ctx, c.SP, c.Job, func(t target) error {
+		var err error
+		res, err = s.pollTarget(ctx, c, t, subjectID)
+		return err
+	})
+	return res, err
+}
+
+// pollTarget reads the outcome of one resolved target, waiting with Wait.
+func (s *Service) pollTarget(ctx context.Context, c PollCommand, t target, subjectID string) (*PollResult, error) {
+	req := PollRequest{ServicePrincipalID: t.sp.ID, JobID: t.jobID, Source: c.Source, ChangeID: c.ChangeID, SubjectID: subjectID}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	res := &PollResult{LatestOfJob: subjectID == "" && c.ChangeID == "", LatestOfSubject: subjectID != "" && c.ChangeID == ""}
 	poll := func(ctx context.Context) (*Outcome, error) { return s.Poll(ctx, req) }
 	if !c.Wait {
-		res.Outcome, err = poll(ctx)
+		o, err := poll(ctx)
 		if err != nil {
 			return nil, err
 		}
+		res.Outcome = o
 		return res, nil
 	}
 	if c.Progress != nil {
-		label := "Waiting for the outcome of " + sp.DisplayName
+		// The name as typed when Graph was not asked for it: a poll by ids
+		// sends only the poll request.
+		label := "Waiting for the outcome of " + cmp.Or(t.sp.DisplayName, c.SP)
 		if c.Source == PollLogs || !res.LatestOfJob {
 			label += " (the provisioning log: real tenants take minutes)"
 		}
 		c.Progress.Start(label)
 		defer c.Progress.Stop()
 	}
-	res.Outcome, err = Wait(ctx, poll, WaitOptions{
+	o, err := Wait(ctx, poll, WaitOptions{
 		Interval: c.Interval,
 		Timeout:  c.Timeout,
 		OnPoll: func(o *Outcome, _ time.Duration) {
@@ -105,8 +119,9 @@ func (s *Service) pollOutcome(ctx context.Context, c PollCommand) (*PollResult, 
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
 		err = ErrWaitTimeout // the command's own deadline ended the wait
 	}
-	if res.Outcome == nil {
+	if o == nil {
 		return nil, err
 	}
+	res.Outcome = o
 	return res, err
 }

@@ -129,7 +129,7 @@ func (s *Service) ResolveJob(ctx context.Context, spID, ref string) (string, err
 	}
 	switch {
 	case len(match) == 1:
-		s.markJobKnown(spID, match[0].ID) // listed by Graph: no need to read it again
+		s.jobSeen(spID, match[0].ID) // listed by Graph: no need to read it again
 		return match[0].ID, nil
 	case len(jobs) == 0:
 		return "", &NotFoundError{Kind: "synchronization job", Ref: spID, Hint: "this service principal has no provisioning jobs"}

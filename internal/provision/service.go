@@ -13,6 +13,8 @@ import (
 // Service runs provisioning operations against one Graph client.
 type Service struct {
 	Graph GraphAPI
+	// Cache, when set, remembers resolved names across commands.
+	Cache ResolveCache
 
 	mu          sync.Mutex
 	knownJobs   map[string]bool // jobs confirmed to exist, "sp/job"
