@@ -56,6 +56,7 @@ demo: build ## a short walkthrough against the built-in emulator
 bench: build ## run the benchmarks: Go benchmarks, then a bulk run against the emulator
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./scripts/benchbulk -provctl $(BIN)
+	$(GO) run ./scripts/benchpoll -provctl $(BIN)
 
 fuzz: ## run each fuzz test for a short while (FUZZTIME, default 10s)
 	./scripts/fuzz.sh $${FUZZTIME:-10s}

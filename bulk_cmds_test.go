@@ -7,12 +7,17 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/provctl/provctl/internal/emulator"
+	"github.com/provctl/provctl/internal/emulator/tenant"
 )
 
 // The testscript commands of bulk runs: they read the emulator's request
@@ -133,4 +138,74 @@ func cmdJSONLines(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s has %d lines, want %d", args[0], n, want)
 		}
 	}
+}
+
+// scriptEmulators holds each script's running emulator, for --restart.
+var scriptEmulators sync.Map // *testscript.TestScript → *emulator.Server
+
+// restartEmulator closes the script's emulator and points opts at its
+// address, so the next one serves the same Graph URL.
+func restartEmulator(ts *testscript.TestScript, opts *emulator.Options) {
+	v, ok := scriptEmulators.Load(ts)
+	if !ok {
+		ts.Fatalf("emulator --restart: no emulator is running")
+	}
+	u, err := url.Parse(ts.Getenv("PROVCTL_GRAPH_URL"))
+	ts.Check(err)
+	ts.Check(v.(*emulator.Server).Close())
+	opts.Addr = u.Host
+}
+
+// cmdGraphRequests checks how many Graph requests (not the control API,
+// not sign-in) the emulator's log holds: graph-requests N
+func cmdGraphRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: graph-requests N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	var got []string
+	for _, r := range emulatorRequests(ts) {
+		if strings.HasPrefix(r.Path, "/v1.0/") || strings.HasPrefix(r.Path, "/beta/") {
+			got = append(got, r.Method+" "+r.Path)
+		}
+	}
+	if len(got) != want {
+		ts.Fatalf("%d Graph requests, want %d:\n  %s", len(got), want, strings.Join(got, "\n  "))
+	}
+}
+
+// cmdTenantFile writes the built-in tenant with changes, for a restarted
+// emulator: tenantfile OUT [rename OLD NEW] [reid NAME NEWID]
+func cmdTenantFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || (len(args)-1)%3 != 0 {
+		ts.Fatalf("usage: tenantfile OUT [rename OLD NEW] [reid NAME NEWID]...")
+	}
+	t, err := tenant.Load("")
+	ts.Check(err)
+	for i := 1; i < len(args); i += 3 {
+		op, name, value := args[i], args[i+1], args[i+2]
+		found := false
+		for j := range t.ServicePrincipals {
+			sp := &t.ServicePrincipals[j]
+			if sp.DisplayName != name {
+				continue
+			}
+			found = true
+			switch op {
+			case "rename":
+				sp.DisplayName = value
+			case "reid":
+				sp.ID = value
+			default:
+				ts.Fatalf("tenantfile: unknown change %s", op)
+			}
+		}
+		if !found {
+			ts.Fatalf("tenantfile: no service principal %q", name)
+		}
+	}
+	data, err := json.MarshalIndent(t, "", "  ")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o600))
 }

@@ -57,15 +57,17 @@ func TestScripts(t *testing.T) {
 					return false, fmt.Errorf("unknown condition %q", cond)
 				},
 				Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-					"emulator":      cmdEmulator,
-					"emuctl":        cmdEmuctl,
-					"sleep":         cmdSleep,
-					"exits":         cmdExits,
-					"perm":          cmdPerm,
-					"nosecrets":     cmdNoSecrets,
-					"ondemand-once": cmdOnDemandOnce,
-					"noondemand":    cmdNoOnDemand,
-					"jsonlines":     cmdJSONLines,
+					"emulator":       cmdEmulator,
+					"emuctl":         cmdEmuctl,
+					"sleep":          cmdSleep,
+					"exits":          cmdExits,
+					"perm":           cmdPerm,
+					"nosecrets":      cmdNoSecrets,
+					"ondemand-once":  cmdOnDemandOnce,
+					"noondemand":     cmdNoOnDemand,
+					"jsonlines":      cmdJSONLines,
+					"graph-requests": cmdGraphRequests,
+					"tenantfile":     cmdTenantFile,
 				},
 			})
 		})
@@ -79,6 +81,7 @@ const scriptLogLag = 600 * time.Millisecond
 // cmdEmulator starts an in-process emulator for this script and exports
 // its env file's variables:
 // emulator [--auto-approve D] [--token-lifetime D] [--profile seed|real] [--log-lag D] [--rate-limit N/D]
+// [--tenant-file F] [--restart]
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
@@ -88,12 +91,21 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		opts.LogLag, opts.LogLagSet = scriptLogLag, true
 	}
 	for i := 0; i < len(args); i++ {
+		if args[i] == "--restart" {
+			// Stop this script's emulator and start the new one on its
+			// address: the Graph URL (and so any cache scoped by it) stays.
+			restartEmulator(ts, &opts)
+			continue
+		}
 		if i+1 >= len(args) {
 			ts.Fatalf("emulator: %s needs a value", args[i])
 		}
 		name, value := args[i], args[i+1]
 		i++
 		switch name {
+		case "--tenant-file":
+			opts.TenantFile = ts.MkAbs(value)
+			continue
 		case "--profile":
 			ts.Check(emulator.CheckProfile(value))
 			opts.Profile = value
@@ -124,6 +136,7 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	srv, err := emulator.Start(opts)
 	ts.Check(err)
 	ts.Defer(func() { _ = srv.Close() })
+	scriptEmulators.Store(ts, srv)
 	data, err := os.ReadFile(opts.EnvFile)
 	ts.Check(err)
 	for k, v := range parseEnvFile(data) {

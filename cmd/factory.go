@@ -14,6 +14,7 @@ import (
 	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
+	"github.com/provctl/provctl/internal/provision/resolvecache"
 )
 
 // Factory gives commands what they share: streams, settings, the printer
@@ -165,7 +166,31 @@ func (f *Factory) Service(cmd *cobra.Command, scopes ...string) (*provision.Serv
 		Tokens:     tokens,
 		HTTP:       f.httpc,
 		UserAgent:  "provctl/" + versionString(),
-	}}, nil
+	}, Cache: f.resolveCache(cmd, s)}, nil
+}
+
+// resolveCache opens the resolution cache of the settings' cloud and
+// tenant (nil when disabled or when the config folder cannot hold it:
+// names are then resolved every time, which is only slower).
+func (f *Factory) resolveCache(cmd *cobra.Command, s Settings) provision.ResolveCache {
+	if s.ResolveCacheTTL <= 0 {
+		return nil
+	}
+	c, err := resolvecache.Open(s.ConfigDir, resolvecache.Scope{Cloud: s.GraphURL, Tenant: s.Tenant}, s.ResolveCacheTTL)
+	if err != nil {
+		if f.Debug {
+			fmt.Fprintf(f.Streams.ErrOut, "debug: no resolution cache: %v\n", err)
+		}
+		return nil
+	}
+	if refresh, _ := cmd.Flags().GetBool("refresh"); refresh {
+		c.Refresh()
+	}
+	rc := resolveCache{c: c}
+	if f.Debug {
+		rc.debug = func(format string, a ...any) { fmt.Fprintf(f.Streams.ErrOut, format+"\n", a...) }
+	}
+	return rc
 }
 
 // Scopes by need (design.md §7).

@@ -120,6 +120,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 	pf.StringVar(&f.Tenant, "tenant", "", "tenant id or domain (PROVCTL_TENANT, default organizations)")
 	pf.StringVar(&f.ConfigFile, "config", "", "config file (default <config dir>/config.yaml)")
 	pf.String("command-timeout", "", "give up on a command without --wait after this long (default 2m; PROVCTL_COMMAND_TIMEOUT)")
+	pf.Bool("refresh", false, "resolve names from Graph again instead of the resolution cache (PROVCTL_RESOLVE_CACHE_TTL)")
 	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion("table", "json", "jsonl", "yaml"))
 	_ = root.RegisterFlagCompletionFunc("api-version", fixedCompletion("beta", "v1.0"))
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedCompletion("global", "usgov", "usgovdod", "china"))

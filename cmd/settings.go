@@ -16,6 +16,7 @@ import (
 
 	"github.com/provctl/provctl/internal/auth"
 	"github.com/provctl/provctl/internal/provision"
+	"github.com/provctl/provctl/internal/provision/resolvecache"
 )
 
 // Settings are the resolved connection settings (flag > environment >
@@ -35,6 +36,9 @@ type Settings struct {
 	// OnDemandRate is the provisionOnDemand budget per job that runs share
 	// (Graph's documented 5/10s unless set, e.g. for an emulator).
 	OnDemandRate provision.Rate
+	// ResolveCacheTTL is how long resolved names are remembered across
+	// commands (0: not at all).
+	ResolveCacheTTL time.Duration
 	// sources says where each key's value came from ("PROVCTL_GRAPH_URL",
 	// "--tenant", "graph-url in config file …"), for messages that must
 	// name the setting to fix.
@@ -66,16 +70,17 @@ const defaultCommandTimeout = 2 * time.Minute
 
 // settingKeys maps config keys (named like the flags) to their variables.
 var settingKeys = map[string]string{
-	"tenant":          "PROVCTL_TENANT",
-	"client-id":       "PROVCTL_CLIENT_ID",
-	"cloud":           "PROVCTL_CLOUD",
-	"graph-url":       "PROVCTL_GRAPH_URL",
-	"authority-host":  "PROVCTL_AUTHORITY_HOST",
-	"api-version":     "PROVCTL_API_VERSION",
-	"ca-file":         "PROVCTL_CA_FILE",
-	"output":          "PROVCTL_OUTPUT",
-	"command-timeout": "PROVCTL_COMMAND_TIMEOUT",
-	"on-demand-rate":  "PROVCTL_ON_DEMAND_RATE",
+	"tenant":            "PROVCTL_TENANT",
+	"client-id":         "PROVCTL_CLIENT_ID",
+	"cloud":             "PROVCTL_CLOUD",
+	"graph-url":         "PROVCTL_GRAPH_URL",
+	"authority-host":    "PROVCTL_AUTHORITY_HOST",
+	"api-version":       "PROVCTL_API_VERSION",
+	"ca-file":           "PROVCTL_CA_FILE",
+	"output":            "PROVCTL_OUTPUT",
+	"command-timeout":   "PROVCTL_COMMAND_TIMEOUT",
+	"on-demand-rate":    "PROVCTL_ON_DEMAND_RATE",
+	"resolve-cache-ttl": "PROVCTL_RESOLVE_CACHE_TTL",
 }
 
 // configDir is $PROVCTL_CONFIG_DIR, else $XDG_CONFIG_HOME/provctl, else
@@ -162,6 +167,14 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 			return s, usageErr(fmt.Errorf("invalid %s %q: use a positive duration such as 2m or 90s", s.Source("command-timeout"), ct))
 		}
 		s.CommandTimeout = d
+	}
+	s.ResolveCacheTTL = resolvecache.DefaultTTL
+	if ttl := v.GetString("resolve-cache-ttl"); ttl != "" {
+		d, err := time.ParseDuration(ttl)
+		if err != nil || d < 0 {
+			return s, usageErr(fmt.Errorf("invalid %s %q: use a duration such as 24h, or 0 to turn the cache off", s.Source("resolve-cache-ttl"), ttl))
+		}
+		s.ResolveCacheTTL = d
 	}
 	s.OnDemandRate = provision.DefaultRate
 	if rate := v.GetString("on-demand-rate"); rate != "" {

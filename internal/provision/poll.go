@@ -96,7 +96,13 @@ func (s *Service) Poll(ctx context.Context, r PollRequest) (*Outcome, error) {
 		s.mu.Lock()
 		s.applyAbsent = true
 		s.mu.Unlock()
-		return s.pollLogsOfJob(ctx, r)
+		o, err = s.pollLogsOfJob(ctx, r)
+		if err == nil && s.Cache != nil {
+			// The job exists and its apply. resource does not: the tenant
+			// has none (real tenants), so later commands read the logs
+			// directly.
+			s.Cache.MarkApplyAbsent()
+		}
 	}
 	return o, err
 }
@@ -129,11 +135,6 @@ func (s *Service) checkJobExists(ctx context.Context, spID, jobID string) error 
 		return err
 	}
 	s.jobSeen(spID, jobID)
-	if s.noApply() && s.Cache != nil {
-		// The job exists and its apply. resource does not: the tenant has
-		// none (real tenants), so later commands read the logs directly.
-		s.Cache.MarkApplyAbsent()
-	}
 	return nil
 }
 
@@ -152,13 +153,9 @@ func (s *Service) markJobKnown(spID, jobID string) bool {
 	return true
 }
 
-// jobSeen records, here and in the cache, that Graph answered for the job:
-// the next command need not check it.
-func (s *Service) jobSeen(spID, jobID string) {
-	if s.markJobKnown(spID, jobID) && s.Cache != nil {
-		s.Cache.MarkVerified(spID, jobID)
-	}
-}
+// jobSeen records that Graph answered for the job: this command need not
+// check it again.
+func (s *Service) jobSeen(spID, jobID string) { s.markJobKnown(spID, jobID) }
 
 func (s *Service) pollApply(ctx context.Context, r PollRequest) (*Outcome, error) {
 	// null or a non-object is an unexpected answer, never "pending".

@@ -17,8 +17,6 @@ type ResolveCache interface {
 	PutServicePrincipal(ref string, sp graph.ServicePrincipal)
 	Job(spID, ref string) (string, bool)
 	PutJob(spID, ref, jobID string)
-	Verified(spID, jobID string) bool
-	MarkVerified(spID, jobID string)
 	ApplyAbsent() bool
 	MarkApplyAbsent()
 	ForgetServicePrincipal(spID string)
@@ -59,10 +57,10 @@ func (s *Service) quickTarget(ctx context.Context, spRef, jobRef string) (target
 		}
 		s.rememberJob(t.sp.ID, jobRef, jobID)
 	}
+	// Whether the job exists is never taken from the cache: the apply.
+	// answer shows it, and the logs path reads the job first, so a job or
+	// service principal deleted since cannot answer with old entries.
 	t.jobID = jobID
-	if s.Cache != nil && s.Cache.Verified(t.sp.ID, jobID) {
-		s.markJobKnown(t.sp.ID, jobID)
-	}
 	return t, nil
 }
 
