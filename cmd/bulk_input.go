@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +18,7 @@ const maxShownProblems = 20
 // readSubjectFile reads --from (a path, or - for stdin) into references,
 // before anything is sent. Bad lines refuse the whole file (exit 2) unless
 // skipInvalid; duplicates are noted.
-func readSubjectFile(streams *output.Streams, path, column string, skipInvalid bool) ([]provision.SubjectRef, error) {
+func readSubjectFile(ctx context.Context, streams *output.Streams, path, column string, skipInvalid bool) ([]provision.SubjectRef, error) {
 	name := path
 	var r io.Reader
 	if path == "-" {
@@ -33,7 +34,10 @@ func readSubjectFile(streams *output.Streams, path, column string, skipInvalid b
 		defer f.Close()
 		r = f
 	}
-	list, err := subjectlist.Parse(r, subjectlist.Options{Column: column})
+	list, err := parseInterruptibly(ctx, r, column)
+	if errors.Is(err, context.Canceled) {
+		return nil, err // Ctrl-C while a pipe is silent: exit 130
+	}
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("--from %s: %w", name, err))
 	}
@@ -67,4 +71,25 @@ func readSubjectFile(streams *output.Streams, path, column string, skipInvalid b
 		refs[i] = provision.SubjectRef{Ref: e.Ref, Kind: string(e.Kind), Origin: fmt.Sprintf("%s:%d", name, e.Line)}
 	}
 	return refs, nil
+}
+
+// parseInterruptibly parses in the background so that Ctrl-C or SIGTERM
+// ends a read from a silent pipe or an endless device at once; the reader
+// is abandoned with the process.
+func parseInterruptibly(ctx context.Context, r io.Reader, column string) (*subjectlist.List, error) {
+	type result struct {
+		list *subjectlist.List
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		list, err := subjectlist.Parse(r, subjectlist.Options{Column: column})
+		done <- result{list, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-done:
+		return res.list, res.err
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -173,8 +174,8 @@ func (f *Factory) Service(cmd *cobra.Command, scopes ...string) (*provision.Serv
 // tenant (nil when disabled or when the config folder cannot hold it:
 // names are then resolved every time, which is only slower).
 func (f *Factory) resolveCache(cmd *cobra.Command, s Settings) provision.ResolveCache {
-	if s.ResolveCacheTTL <= 0 {
-		return nil
+	if s.ResolveCacheTTL <= 0 || !filepath.IsAbs(s.ConfigDir) {
+		return nil // a relative folder (no HOME) would differ per working folder
 	}
 	c, err := resolvecache.Open(s.ConfigDir, resolvecache.Scope{Cloud: s.GraphURL, Tenant: s.Tenant}, s.ResolveCacheTTL)
 	if err != nil {

@@ -67,7 +67,8 @@ through a lock file in the config folder, so parallel runs draw no 429.
 before the next request); after Ctrl-C (the request in flight finishes) or
 a timeout, run again with --resume FILE: users recorded as done are not
 sent again, failed ones are (unless --retry-failed=false), and those sent
-but still pending have their log entries read rather than being resent.
+but still pending have their log entries read rather than being resent
+(--resend-pending sends them). Records of another app or job are ignored.
 -o jsonl prints each outcome as it completes; a table ends with a summary.
 A run over a list is bounded by --timeout when given, otherwise by the
 time its pacing needs plus 10m (with --wait) or --command-timeout.
@@ -98,7 +99,7 @@ several users or members are given.`,
 			}
 			bulk := opts.bulkFlagsUsed()
 			if bulk {
-				if err := opts.prepareBulk(); err != nil {
+				if err := opts.prepareBulk(runContext(cmd)); err != nil {
 					return err
 				}
 				if err := f.prepareBulkPacing(cmd, opts); err != nil {

@@ -26,9 +26,11 @@ type BulkOptions struct {
 	Results     string
 	Resume      string
 	RetryFailed bool
-	Quiet       bool
-	SkippedOK   bool
-	MaxFailures int
+	// ResendPending sends pending records again (--resend-pending).
+	ResendPending bool
+	Quiet         bool
+	SkippedOK     bool
+	MaxFailures   int
 
 	// Set by NewCmdRun before the run: the parsed --from and --resume,
 	// the rate and the config folder (for the shared pacing).
@@ -67,14 +69,17 @@ func (o *RunOptions) checkListFlags(cmd *cobra.Command) error {
 }
 
 // prepareBulk reads --from and --resume before anything is sent.
-func (o *RunOptions) prepareBulk() error {
+func (o *RunOptions) prepareBulk(ctx context.Context) error {
 	b := &o.Bulk
 	if b.From != "" {
-		refs, err := readSubjectFile(o.Streams, b.From, b.Column, b.SkipInvalid)
+		refs, err := readSubjectFile(ctx, o.Streams, b.From, b.Column, b.SkipInvalid)
 		if err != nil {
 			return err
 		}
 		b.refs = refs
+	}
+	if b.Resume != "" && b.Results == "" && !b.DryRun {
+		o.Streams.Warnf("--resume without --results: this run's outcomes are not recorded, so a later --resume would send them again")
 	}
 	if b.Resume != "" {
 		prior, err := readResume(o.Streams, b.Resume)
@@ -114,7 +119,7 @@ func (p priorRuns) Lookup(id, ref string) (provision.Prior, bool) {
 	if !ok {
 		return provision.Prior{}, false
 	}
-	return provision.Prior{State: provision.State(rec.State), SentAt: rec.SentAt, ChangeID: rec.ChangeID, Line: rec.Line}, true
+	return provision.Prior{JobID: rec.JobID, State: provision.State(rec.State), SentAt: rec.SentAt, ChangeID: rec.ChangeID, Line: rec.Line}, true
 }
 
 // runBulk runs a list of users: resolved in bulk, sent at the shared pace,
@@ -123,7 +128,7 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 	b := &opts.Bulk
 	req := opts.request()
 	req.Refs, req.MembersOf, req.Strict, req.DryRun = b.refs, b.MembersOf, b.Strict, b.DryRun
-	req.RetryFailed, req.MaxFailures = b.RetryFailed, b.MaxFailures
+	req.RetryFailed, req.MaxFailures, req.ResendPending = b.RetryFailed, b.MaxFailures, b.ResendPending
 	req.Rate, req.RequestTimeout = b.rate, b.requestBound
 	req.Note = opts.Streams.Warnf
 	if b.prior != nil {
@@ -142,6 +147,10 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 	req.PacerFor = func(jobID string) (provision.Pacer, error) {
 		key := b.pacingKey
 		key.Job = jobID
+		if b.pacingDir == "" {
+			opts.Streams.Warnf("the pacing shared by provctl processes needs an absolute config folder (set HOME or PROVCTL_CONFIG_DIR): this run paces itself alone, so a parallel run on the same job may draw 429s")
+			return &provision.Pacing{Limit: b.rate.Limit, Window: b.rate.Window}, nil
+		}
 		pacer, err := ratebucket.Open(b.pacingDir, key, b.rate.Limit, b.rate.Window)
 		if err != nil {
 			// A read-only home must not stop a CI step: pace this process
@@ -171,8 +180,8 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 	}
 	res, err := opts.Service.RunBulk(ctx, req)
 	progress.stop()
-	if res == nil {
-		return err
+	if res == nil || (err != nil && res.Tally.Done == 0 && res.Tally.Total == 0) {
+		return err // stopped before any user was looked at: the error says why
 	}
 	if errors.Is(err, context.Canceled) {
 		// Ctrl-C: what completed is in the journal and on a -o jsonl stream.
@@ -207,8 +216,8 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 // grows by the time pacing needs for the requests.
 func (b *BulkOptions) budget(wait bool, timeout time.Duration) func(int) time.Duration {
 	return func(requests int) time.Duration {
-		if wait && b.timeoutGiven {
-			return timeout
+		if b.timeoutGiven {
+			return timeout // with or without --wait: a CI step's own bound
 		}
 		base := b.requestBound
 		if wait {
@@ -243,5 +252,21 @@ func bulkExit(res *provision.BulkResult, skippedOK bool) error {
 	if res.Stopped != "" && worst != provision.StateFailure {
 		worst = provision.StateFailure
 	}
+	// A request that may have been applied is an error (exit 1), as for
+	// one user: its outcome is unknown until its log entry is read.
+	if n := maybeApplied(res); n > 0 && worst != provision.StateFailure {
+		return &exitError{Code: ExitError, Err: fmt.Errorf("%d requests may have been applied (no readable answer): --resume reads their log entries; check them with `provctl provision logs`, or send them again with --resume --resend-pending", n)}
+	}
 	return outcomeExit(worst)
+}
+
+// maybeApplied counts the requests whose answer was lost.
+func maybeApplied(res *provision.BulkResult) int {
+	n := 0
+	for _, o := range res.Outcomes {
+		if o.Reason != nil && o.Reason.Code == "MaybeApplied" {
+			n++
+		}
+	}
+	return n
 }

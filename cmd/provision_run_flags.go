@@ -20,6 +20,7 @@ func addBulkFlags(c *cobra.Command, b *BulkOptions) {
 	fl.StringVar(&b.Results, "results", "", "append each outcome to this JSON Lines file as it completes (synced to disk before the next request)")
 	fl.StringVar(&b.Resume, "resume", "", "skip the users this JSON Lines file (an earlier --results) records as done; read, never resend, those it records as sent and pending")
 	fl.BoolVar(&b.RetryFailed, "retry-failed", true, "with --resume: send again the users recorded as failed")
+	fl.BoolVar(&b.ResendPending, "resend-pending", false, "with --resume: send again the users recorded as sent but never answered (a crash, a request that may have been applied) instead of reading their log entries")
 	fl.BoolVarP(&b.Quiet, "quiet", "q", false, "no progress on stderr (warnings and errors still)")
 	fl.BoolVar(&b.SkippedOK, "skipped-ok", false, "exit 0 when the worst outcome is skipped (an idempotent re-run passes)")
 	fl.IntVar(&b.MaxFailures, "max-failures", 0, "stop sending after this many failures, exit 3 (0: no limit)")
@@ -34,8 +35,14 @@ func (f *Factory) prepareBulkPacing(cmd *cobra.Command, opts *RunOptions) error 
 	}
 	b := &opts.Bulk
 	b.rate = s.OnDemandRate
-	b.pacingDir = filepath.Join(s.ConfigDir, "pacing")
-	b.pacingKey = ratebucket.Key{Cloud: s.GraphURL, Tenant: s.Tenant}
+	// A relative config folder (no HOME) would differ per working folder:
+	// then this run paces itself alone (PacerFor warns).
+	if filepath.IsAbs(s.ConfigDir) {
+		b.pacingDir = filepath.Join(s.ConfigDir, "pacing")
+	}
+	// Keyed by Graph and the job alone: a job id holds its tenant's id,
+	// and --tenant may spell one tenant several ways (id, domain).
+	b.pacingKey = ratebucket.Key{Cloud: s.GraphURL}
 	b.requestBound = s.CommandTimeout
 	b.timeoutGiven = cmd.Flags().Changed("timeout")
 	return nil

@@ -340,7 +340,8 @@ func TestRunBulkInterruptedPrintsTheResumeHint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if lines := strings.Split(strings.TrimSpace(string(data)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], `"state":"success"`) {
+			// The record written before the request, then its answer.
+			if lines := strings.Split(strings.TrimSpace(string(data)), "\n"); len(lines) != 2 || !strings.Contains(lines[0], `"code":"Sending"`) || !strings.Contains(lines[1], `"state":"success"`) {
 				t.Errorf("results file:\n%s", data)
 			}
 			switch format {

@@ -40,7 +40,7 @@ func bulkSummary(res *provision.BulkResult, results string) []output.Section {
 			sum.Fields = append(sum.Fields, output.Field{Name: name, Value: output.Cell{Text: fmt.Sprint(n), Style: style}})
 		}
 	}
-	sum.Fields = append(sum.Fields, output.Field{Name: "Done", Value: output.Cell{Text: fmt.Sprintf("%d of %d", t.Done, t.Total)}})
+	sum.Fields = append(sum.Fields, output.Field{Name: "Done", Value: output.Cell{Text: fmt.Sprintf("%d of %d", t.Done, t.Total+t.NotSent)}})
 	field("Success", t.Success, output.Success)
 	field("Warning", t.Warning, output.Warning)
 	field("Skipped", t.Skipped, output.Plain)
@@ -54,6 +54,9 @@ func bulkSummary(res *provision.BulkResult, results string) []output.Section {
 	}
 	if t.NotSent > 0 || t.Pending > 0 {
 		if hint := strings.TrimPrefix(resumeHint(results), "; "); hint != "" {
+			if t.Pending > 0 {
+				hint += " (pending users' log entries are read, not sent again; --resend-pending sends them)"
+			}
 			sum.Fields = append(sum.Fields, output.Field{Name: "Next", Value: output.Cell{Text: hint}})
 		}
 	}
@@ -67,13 +70,15 @@ func bulkSummary(res *provision.BulkResult, results string) []output.Section {
 	for _, k := range res.Kept {
 		fails.Rows = append(fails.Rows, []output.Cell{{Text: fmt.Sprintf("line %d of %s", k.Line, results)}, {Text: "recorded failed; not sent again (--retry-failed=false)"}})
 	}
-	if len(res.Unknown) > 0 {
-		for _, u := range res.Unknown {
-			fails.Rows = append(fails.Rows, []output.Cell{{Text: u.Ref + " (" + u.Origin + ")"}, {Text: "not in the directory: not sent"}})
-		}
-	}
 	if len(fails.Rows) > 0 {
 		sections = append(sections, fails)
+	}
+	if len(res.Unknown) > 0 {
+		unknown := output.Section{Title: "Not in the directory (not sent)", Columns: []string{"USER", "FROM"}}
+		for _, u := range res.Unknown {
+			unknown.Rows = append(unknown.Rows, []output.Cell{{Text: u.Ref}, {Text: u.Origin}})
+		}
+		sections = append(sections, unknown)
 	}
 	return sections
 }
@@ -93,7 +98,7 @@ func bulkSubjectName(o *provision.Outcome) string {
 // people still see what happened, scripts get only data.
 func printBulkSummary(streams *output.Streams, res *provision.BulkResult, results string) {
 	t := res.Tally
-	parts := []string{fmt.Sprintf("%d of %d done", t.Done, t.Total)}
+	parts := []string{fmt.Sprintf("%d of %d done", t.Done, t.Total+t.NotSent)}
 	add := func(name string, n int) {
 		if n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, name))

@@ -169,6 +169,7 @@ type bulk struct {
 func (b *bulk) sort(subjects []RunSubject) (send []RunSubject) {
 	b.index = make(map[string]int, len(subjects))
 	var recheck []RunSubject
+	otherJob := 0
 	for i, subj := range subjects {
 		b.index[lowerID(subj.ID)] = i
 		var (
@@ -177,6 +178,12 @@ func (b *bulk) sort(subjects []RunSubject) (send []RunSubject) {
 		)
 		if b.r.Prior != nil {
 			p, ok = b.r.Prior.Lookup(subj.ID, subj.Ref)
+			if ok && !strings.EqualFold(p.JobID, b.jobID) {
+				// A record of another app or job (a results file reused)
+				// says nothing about this one.
+				ok = false
+				otherJob++
+			}
 		}
 		switch {
 		case !ok:
@@ -186,13 +193,16 @@ func (b *bulk) sort(subjects []RunSubject) (send []RunSubject) {
 		case p.State == StateFailure && !b.r.RetryFailed:
 			b.res.Kept = append(b.res.Kept, p)
 			b.res.Tally.Failed++
-		case p.State == StatePending && !p.SentAt.IsZero():
+		case p.State == StatePending && !p.SentAt.IsZero() && !b.r.ResendPending:
 			// Sent before and never read: look for its entry, never send twice.
 			subj.resumed = &p
 			recheck = append(recheck, subj)
 		default:
 			send = append(send, subj)
 		}
+	}
+	if otherJob > 0 {
+		b.r.note("--resume: %d users are recorded for another app or job than %s: they are sent", otherJob, b.jobID)
 	}
 	b.res.Tally.Total = len(send) + len(recheck)
 	b.recheck = recheck
@@ -244,8 +254,16 @@ func (b *bulk) run(ctx context.Context, send []RunSubject) error {
 			o := b.placeholder(subj, now)
 			o.Reason = &Reason{Code: "MaybeApplied", Message: NullString(err.Error())}
 			b.complete(o)
-		case err != nil:
+		case err != nil && b.fatalErr() != nil:
+			// The results file failed before the request: not sent.
 			b.notSent(send[i:])
+			sendErr = err
+		case err != nil:
+			// Graph refused the request for a reason that is not its
+			// subject's (sign-in, permission): it fails, the rest are not
+			// sent, and the error decides the exit code.
+			b.complete(b.failed(subj, err))
+			b.notSent(send[i+1:])
 			sendErr = err
 		case w != nil && b.r.Wait:
 			// On disk before the next request: a kill -9 while waiting for
@@ -285,9 +303,23 @@ func ctxErr(ctx context.Context) error {
 // submit sends one request. The request itself is not cancelled by Ctrl-C:
 // once sent, its answer is worth waiting for, so the journal knows.
 func (b *bulk) submit(ctx context.Context, rule string, subj RunSubject) (*Submission, error) {
+	if b.journalAhead(subj) != nil {
+		return nil, b.fatalErr()
+	}
 	timeout := cmp.Or(b.r.RequestTimeout, 2*time.Minute)
 	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	answered := make(chan struct{})
+	defer close(answered)
+	go func() {
+		select {
+		case <-ctx.Done():
+			if ctx.Err() == context.Canceled {
+				b.note("interrupted: waiting for Graph's answer to the request for %s, to record it (Ctrl-C again to quit now: the results file then holds it as sent)", subj.DisplayName)
+			}
+		case <-answered:
+		}
+	}()
 	sub, err := b.s.Submit(postCtx, b.spID, b.jobID, rule, subj, nil)
 	if err != nil {
 		return nil, err
@@ -361,6 +393,41 @@ func (b *bulk) recheckMatch(subj RunSubject) LogMatch {
 		ServicePrincipalID: b.spID, JobID: b.jobID, SubjectID: subj.ID, SubjectType: subjectType(subj.Type),
 		SubjectName: subj.DisplayName, ChangeID: p.ChangeID, NotBefore: p.SentAt.Add(-clockSkew),
 	}
+}
+
+// aheadSlack is how much earlier than the local clock a request written
+// ahead is said to be sent: its log entry is looked for from then on, and
+// a local clock ahead of Graph's must not hide it.
+const aheadSlack = time.Minute
+
+// journalAhead records, before a request is sent, that it is being sent:
+// if the process dies before the answer (kill -9, a second Ctrl-C), a
+// resume reads its log entry instead of sending it again. The answer's
+// line follows and replaces it.
+func (b *bulk) journalAhead(subj RunSubject) error {
+	if b.r.Journal == nil {
+		return nil
+	}
+	sentAt := time.Now().UTC().Add(-aheadSlack)
+	o := b.placeholder(subj, sentAt)
+	o.Reason = &Reason{Code: "Sending", Message: "recorded before the request was sent; no answer was recorded after it"}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.fatal != nil {
+		return b.fatal
+	}
+	if err := b.r.Journal.Append(o); err != nil {
+		b.fatal = fmt.Errorf("record the request in the results file: %w", err)
+		b.stopSend = true
+		return b.fatal
+	}
+	return nil
+}
+
+func (b *bulk) fatalErr() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.fatal
 }
 
 // journalSent records a request whose log entry is awaited as pending,

@@ -37,7 +37,8 @@ func TestRunBulkPacesAndRecordsEachOutcomeBeforeTheNextRequest(t *testing.T) {
 	var want []string
 	for i, st := range []string{"success", "skipped", "failure"} {
 		id := bfUserID(i + 1)
-		want = append(want, "wait", "post:"+id, "answered", "journal:"+id+":"+st, "emit:"+id)
+		// Written ahead as pending, so a kill mid-request never resends it.
+		want = append(want, "wait", "journal:"+id+":pending", "post:"+id, "answered", "journal:"+id+":"+st, "emit:"+id)
 	}
 	if got := f.events.only("wait", "post:", "answered", "journal:", "emit:"); !slices.Equal(got, want) {
 		t.Errorf("events\n got %q\nwant %q", got, want)
@@ -120,21 +121,23 @@ func TestRunBulkAuthErrorStopsTheRun(t *testing.T) {
 			if !graph.IsStatus(err, status) {
 				t.Fatalf("err = %v, want the %d", err, status)
 			}
-			if got := outcomeIDs(res.Outcomes); !slices.Equal(got, []string{bfUserID(1) + ":success"}) {
+			// The refused request fails (so a resume sends it again);
+			// the rest are not sent.
+			if got := outcomeIDs(res.Outcomes); !slices.Equal(got, []string{bfUserID(1) + ":success", bfUserID(2) + ":failure"}) {
 				t.Errorf("outcomes = %q", got)
 			}
 			var notSent []string
 			for _, s := range res.NotSent {
 				notSent = append(notSent, s.ID)
 			}
-			if !slices.Equal(notSent, []string{bfUserID(2), bfUserID(3)}) {
+			if !slices.Equal(notSent, []string{bfUserID(3)}) {
 				t.Errorf("not sent = %q", notSent)
 			}
-			if f.postCount() != 2 || len(journal.states()) != 1 {
+			if f.postCount() != 2 || len(journal.states()) != 2 {
 				t.Errorf("posts %d, journal %v", f.postCount(), journal.states())
 			}
 			checkTally(t, res)
-			if res.Tally.Total != 1 || res.Tally.NotSent != 2 {
+			if res.Tally.Total != 2 || res.Tally.NotSent != 1 {
 				t.Errorf("tally = %+v", res.Tally)
 			}
 		})
@@ -471,7 +474,9 @@ func TestRunBulkRecorderFailureStopsTheRun(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "results file") {
 			t.Fatalf("err = %v", err)
 		}
-		if f.postCount() != 2 || len(res.NotSent) != 1 {
+		// Line 2 is user 1's answer (line 1 its ahead record): the run
+		// stops before user 2.
+		if f.postCount() != 1 || len(res.NotSent) != 2 {
 			t.Errorf("posts %d, not sent %d", f.postCount(), len(res.NotSent))
 		}
 		checkTally(t, res)
@@ -582,4 +587,25 @@ func TestRunBulkUnknownUsers(t *testing.T) {
 			t.Errorf("waits %d, posts %d, tally %+v", w, f.postCount(), res.Tally)
 		}
 	})
+}
+
+// A results file reused for another app or job says nothing about this
+// one: its records are not taken as done, and a note says so.
+func TestRunBulkResumeIgnoresOtherJobs(t *testing.T) {
+	svc, f := newBulkFake(t)
+	f.addUsers(1, 2)
+	r, _, _ := bfRequest(f, bfUPN(1), bfUPN(2))
+	r.Prior = bfPrior{bfUserID(1): {JobID: "SlackOutDelta.x.y", State: StateSuccess, Line: 1}}
+	var notes []string
+	r.Note = func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
+	res, err := svc.RunBulk(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.postCount() != 2 || res.Tally.Resumed != 0 {
+		t.Errorf("posts %d, resumed %d: a record of another job was trusted", f.postCount(), res.Tally.Resumed)
+	}
+	if len(notes) == 0 || !strings.Contains(strings.Join(notes, "\n"), "another app or job") {
+		t.Errorf("notes %q", notes)
+	}
 }

@@ -46,6 +46,7 @@ type Journal interface {
 
 // Prior is what an earlier run recorded for a subject (--resume).
 type Prior struct {
+	JobID    string // the job the record is of: only the run's own count
 	State    State
 	SentAt   time.Time // zero when unknown
 	ChangeID string

@@ -454,8 +454,13 @@ func (j *bfJournal) states() map[string]State {
 // bfPrior is an earlier run's journal, by lower-case subject id.
 type bfPrior map[string]Prior
 
+// Lookup answers the record as of the fake's job unless the test named
+// another job.
 func (p bfPrior) Lookup(id, _ string) (Prior, bool) {
 	pr, ok := p[strings.ToLower(id)]
+	if ok && pr.JobID == "" {
+		pr.JobID = bfJobID
+	}
 	return pr, ok
 }
 

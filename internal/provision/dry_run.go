@@ -88,6 +88,7 @@ func (s *Service) Plan(ctx context.Context, r RunRequest) (*Plan, error) {
 		var done bool
 		if r.Prior != nil {
 			prior, done = r.Prior.Lookup(subj.ID, subj.Ref)
+			done = done && strings.EqualFold(prior.JobID, jobID)
 		}
 		switch {
 		case done && prior.State.Final() && (prior.State != StateFailure || !r.RetryFailed):

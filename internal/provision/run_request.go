@@ -42,6 +42,9 @@ type RunRequest struct {
 	Journal     Journal      // --results
 	Prior       PriorRuns    // --resume
 	RetryFailed bool         // with Prior: send failures again
+	// ResendPending, with Prior: send again the users recorded as sent
+	// but never answered for, instead of reading their log entries.
+	ResendPending bool
 	MaxFailures int          // stop sending after this many failures (0: never)
 	Observer    BulkObserver // progress
 	// Emit hears each outcome as it completes (-o jsonl); an error (a

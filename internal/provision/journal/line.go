@@ -24,9 +24,11 @@ type rawLine struct {
 	Subject *struct {
 		ID string `json:"id"`
 	} `json:"subject"`
-	Request   *rawRequest `json:"request"`
-	Requested *rawRequest `json:"requested"`
-	ChangeID  string      `json:"changeId"`
+	Request            *rawRequest `json:"request"`
+	Requested          *rawRequest `json:"requested"`
+	ChangeID           string      `json:"changeId"`
+	ServicePrincipalID string      `json:"servicePrincipalId"`
+	JobID              string      `json:"jobId"`
 }
 
 type rawRequest struct {
@@ -64,6 +66,7 @@ func parseLine(b []byte) (Record, error) {
 		}
 	}
 	rec.ChangeID = raw.ChangeID
+	rec.ServicePrincipalID, rec.JobID = raw.ServicePrincipalID, raw.JobID
 	if rec.id() == "" && rec.Ref == "" {
 		return Record{}, errors.New(`no "subject.id", "request.id" or "request.ref"`)
 	}

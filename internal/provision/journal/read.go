@@ -2,9 +2,9 @@ package journal
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +19,9 @@ type Record struct {
 	RequestedID string    // request.id: the object id sent to Graph
 	SentAt      time.Time // request.sentAt; zero when unknown
 	ChangeID    string
+	// ServicePrincipalID and JobID say which job the record is of: a
+	// resume trusts only records of its own job.
+	ServicePrincipalID, JobID string
 }
 
 // id is the identity a subject is matched by: the id that was sent, else
@@ -73,7 +76,11 @@ func read(br *bufio.Reader) (*Resume, error) {
 			return res, nil
 		}
 		if !nl && (err == nil || errors.Is(err, errTooLong)) {
-			// No newline: a write cut short, whatever it holds.
+			// No newline: a write cut short by a crash, if it is the start
+			// of a record; anything else is not a journal of provctl's.
+			if !tornRecord(line) {
+				return nil, fmt.Errorf("line %d: %w", lineNo, errNotJournal)
+			}
 			res.Torn = &Repair{Line: lineNo, Bytes: n}
 			return res, nil
 		}
@@ -86,11 +93,9 @@ func read(br *bufio.Reader) (*Resume, error) {
 		}
 		rec, perr := parseLine(line)
 		if perr != nil {
-			if _, err := br.Peek(1); errors.Is(err, io.EOF) {
-				res.Torn = &Repair{Line: lineNo, Bytes: n}
-				return res, nil
-			}
-			return nil, fmt.Errorf("line %d: %w", lineNo, perr)
+			// A whole line (it ends with a newline) that is no record is
+			// never a crash's doing, wherever it is.
+			return nil, fmt.Errorf("line %d: %w: %w", lineNo, errNotJournal, perr)
 		}
 		rec.Line = lineNo
 		res.add(rec)
@@ -168,4 +173,14 @@ func (r *Resume) Counts() map[string]int {
 		m[rec.State]++
 	}
 	return m
+}
+
+// errNotJournal: the file holds lines provctl did not write.
+var errNotJournal = errors.New("not a provctl results file (a line is no outcome)")
+
+// tornRecord reports whether an unterminated last line can be the start of
+// a record cut short: a JSON object's opening.
+func tornRecord(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t")
+	return len(t) == 0 || t[0] == '{'
 }

@@ -30,12 +30,23 @@ func TestReadInvalidMiddleLine(t *testing.T) {
 	}
 }
 
-func TestReadInvalidLastLineWithNewlineIsTorn(t *testing.T) {
+// A whole line (newline-terminated) that is no record is never a crash's
+// doing: the file is refused, not half read.
+func TestReadInvalidLastLineWithNewlineIsRefused(t *testing.T) {
 	path := tempPath(t)
 	writeFile(t, path, lines(`{"state":"success","subject":{"id":"a"}}`, `{"state":"succ`))
-	r := mustRead(t, path)
-	if r.Torn == nil || r.Torn.Line != 2 || r.Torn.Bytes != 15 || r.Lines != 1 {
-		t.Errorf("Torn %v Lines %d", r.Torn, r.Lines)
+	if _, err := Read(path); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("err = %v, want line 2 refused", err)
+	}
+}
+
+// An unterminated last line that is no record's start is not a torn
+// record: notes or a user list given as --resume are refused.
+func TestReadUnterminatedTextIsRefused(t *testing.T) {
+	path := tempPath(t)
+	writeFile(t, path, "some notes\nkeep me")
+	if _, err := Read(path); err == nil {
+		t.Error("a text file was read as a journal")
 	}
 }
 

@@ -7,10 +7,9 @@ import (
 	"os"
 )
 
-// repairTail cuts off a torn last line: one without a trailing newline
-// (a write cut short by a crash) or, like Read, one that is not a valid
-// record at the end of the file. It returns the repair (nil if none) and
-// the file's new size.
+// repairTail cuts off a torn last line: one without a trailing newline,
+// a write cut short by a crash. The caller has read the file first
+// (Read's rules), so the rest is whole records.
 func repairTail(f *os.File) (*Repair, int64, error) {
 	fi, err := f.Stat()
 	if err != nil {
@@ -27,24 +26,6 @@ func repairTail(f *os.File) (*Repair, int64, error) {
 	cut := size
 	if last != size-1 {
 		cut = last + 1 // no trailing newline: the tail is torn
-	} else {
-		start, err := lastNewline(f, size-1)
-		if err != nil {
-			return nil, 0, err
-		}
-		start++
-		// Too long lines are left for Read to report, not cut silently.
-		if n := size - 1 - start; n <= MaxLine {
-			line := make([]byte, n)
-			if _, err := f.ReadAt(line, start); err != nil {
-				return nil, 0, err
-			}
-			if !isBlank(line) {
-				if _, err := parseLine(line); err != nil {
-					cut = start
-				}
-			}
-		}
 	}
 	if cut == size {
 		return nil, size, nil

@@ -5,6 +5,7 @@
 package journal
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -81,6 +82,12 @@ func open(path string, f *os.File) (*Writer, *Repair, error) {
 	}
 	if !ok {
 		return nil, nil, fmt.Errorf("%s is %w", path, ErrInUse)
+	}
+	// Only a journal is appended to: a file of anything else (notes, the
+	// --from list given by mistake) is refused, never cut or mixed.
+	if _, err := read(bufio.NewReaderSize(f, 64<<10)); err != nil {
+		_ = lock.Unlock()
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	rep, size, err := repairTail(f)
 	if err != nil {

@@ -139,20 +139,23 @@ func TestOpenRepairsTornLine(t *testing.T) {
 	}
 }
 
-func TestOpenRepairsInvalidLastLine(t *testing.T) {
+// A file that is not a journal is refused and left as it was: --results
+// given the --from list, or notes, must never be cut or appended to.
+func TestOpenRefusesAFileThatIsNoJournal(t *testing.T) {
 	path := tempPath(t)
-	good := `{"state":"success","subject":{"id":"a"}}` + "\n"
-	writeFile(t, path, good+"\x00\x00garbage\n")
-	w, rep, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if rep == nil || rep.Line != 2 || rep.Bytes != 10 {
-		t.Errorf("repair = %v", rep)
-	}
-	if got := readFile(t, path); got != good {
-		t.Errorf("content %q", got)
+	for _, content := range []string{
+		`{"state":"success","subject":{"id":"a"}}` + "\n\x00\x00garbage\n",
+		"some notes\nkeep me\n",
+		"adele@contoso.test\nuser01@contoso.test",
+	} {
+		writeFile(t, path, content)
+		if w, _, err := Open(path); err == nil {
+			_ = w.Close()
+			t.Errorf("%q was opened as a journal", content)
+		}
+		if got := readFile(t, path); got != content {
+			t.Errorf("content changed: %q", got)
+		}
 	}
 }
 
