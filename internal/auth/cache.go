@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
@@ -41,6 +42,20 @@ type fileCache struct {
 	unsaved    []byte // this process's newer cache that could not be written
 	saveErr    error  // why it could not; nil once a write succeeds
 	saveWarned bool
+
+	// MSAL reloads the cache before every operation (a command's sign-in
+	// does twice: its accounts, then the silent token). When the file
+	// still holds what MSAL's in-memory cache was filled from, decoding it
+	// again changes nothing, so Replace skips it. MSAL changes its
+	// in-memory cache only with a token from the network (then Export)
+	// or before an Export, so the skip is only for a cache told of MSAL's
+	// requests (watched), off for good once MSAL sent one, and forgotten
+	// at every Export.
+	loadedInto cache.Unmarshaler // what the last full Replace filled; nil: none to trust
+	loaded     []byte            // the file content it was filled from
+	loadedAs   []byte            // what MSAL was given (loaded after filter)
+	watched    bool              // markNetworked is called before each MSAL request
+	networked  bool              // MSAL sent a request through this process's client
 }
 
 var _ cache.ExportReplace = (*fileCache)(nil)
@@ -63,6 +78,7 @@ func newFileCache(cfg Config) *fileCache {
 // not save win over the older file.
 func (c *fileCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.ReplaceHints) error {
 	if data := c.pending(); data != nil {
+		c.forgetLoaded()
 		return u.Unmarshal(c.filter(data))
 	}
 	data, found, err := c.read(ctx)
@@ -75,6 +91,14 @@ func (c *fileCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Re
 		// empty cache, and an interrupt would read as "sign-in expired".
 		return ctx.Err()
 	}
+	var given []byte // what MSAL gets: the file without any evicted token
+	if err == nil && found {
+		given = c.filter(data)
+		if c.stillLoaded(u, data, given) {
+			c.setProblem(nil)
+			return nil
+		}
+	}
 	switch {
 	case err != nil:
 	case found && len(bytes.TrimSpace(data)) == 0:
@@ -85,14 +109,71 @@ func (c *fileCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Re
 		err = errNotJSON
 	}
 	if err == nil {
-		if u.Unmarshal(c.filter(data)) == nil {
+		if !found {
+			given = c.filter(data)
+		}
+		if u.Unmarshal(given) == nil {
+			c.setLoaded(u, found, data, given)
 			c.setProblem(nil)
 			return nil
 		}
 		err = errNotCache
 	}
+	c.forgetLoaded()
 	c.setProblem(err)
 	return u.Unmarshal(nil)
+}
+
+// stillLoaded reports whether u was last filled from exactly data (given
+// as given) and nothing can have changed it since.
+func (c *fileCache) stillLoaded(u cache.Unmarshaler, data, given []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.watched && !c.networked && c.loadedInto != nil && sameUnmarshaler(c.loadedInto, u) &&
+		bytes.Equal(c.loaded, data) && bytes.Equal(c.loadedAs, given)
+}
+
+// setLoaded records that u now holds the file's content data.
+func (c *fileCache) setLoaded(u cache.Unmarshaler, found bool, data, given []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !found || c.networked || !reflect.TypeOf(u).Comparable() {
+		c.loadedInto, c.loaded, c.loadedAs = nil, nil, nil
+		return
+	}
+	c.loadedInto, c.loaded, c.loadedAs = u, data, given
+}
+
+// forgetLoaded makes the next Replace decode the file whatever it holds.
+func (c *fileCache) forgetLoaded() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.loadedInto, c.loaded, c.loadedAs = nil, nil, nil
+}
+
+// watchNetwork is called when the MSAL client over this cache will call
+// markNetworked before each request; only then may Replace skip a decode.
+func (c *fileCache) watchNetwork() func() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watched = true
+	return c.markNetworked
+}
+
+// markNetworked is called before MSAL sends a request: from then on its
+// in-memory cache may hold tokens no file has (until an Export), so every
+// Replace decodes the file again, as MSAL expects.
+func (c *fileCache) markNetworked() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.networked = true
+	c.loadedInto, c.loaded, c.loadedAs = nil, nil, nil
+}
+
+// sameUnmarshaler compares two comparable Unmarshalers (setLoaded keeps
+// only comparable ones).
+func sameUnmarshaler(a, b cache.Unmarshaler) bool {
+	return reflect.TypeOf(a) == reflect.TypeOf(b) && a == b
 }
 
 // Export writes MSAL's cache to the file, unless the file already holds
@@ -100,6 +181,7 @@ func (c *fileCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Re
 // warns instead of failing: by now the authority may have rotated the
 // refresh token, and the answer in hand is the only usable one.
 func (c *fileCache) Export(ctx context.Context, m cache.Marshaler, _ cache.ExportHints) error {
+	c.forgetLoaded() // MSAL changed its cache: the next Replace decodes the file
 	data, err := m.Marshal()
 	if err != nil {
 		return fmt.Errorf("encoding the token cache: %w", err)

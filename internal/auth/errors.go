@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 )
@@ -184,8 +185,11 @@ func flatten(s string) string {
 }
 
 // tokenLike matches JWTs and long opaque credential-looking runs (refresh
-// tokens, device codes, assertions).
-var tokenLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*|[A-Za-z0-9_\-.~+]{64,}={0,2}`)
+// tokens, device codes, assertions). It is compiled on first use: only an
+// error needs it, and every command would pay for it at start-up.
+var tokenLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*|[A-Za-z0-9_\-.~+]{64,}={0,2}`)
+})
 
 // scrub removes known secrets and anything token-like from s.
 func scrub(s string, secrets []string) string {
@@ -194,7 +198,7 @@ func scrub(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	return tokenLike.ReplaceAllString(s, "[redacted]")
+	return tokenLike().ReplaceAllString(s, "[redacted]")
 }
 
 // publicError turns a failed silent acquisition into the user's answer:

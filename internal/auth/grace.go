@@ -86,9 +86,16 @@ func enterRedeem(ctx context.Context) error {
 
 // gatedClient is the HTTP client MSAL's public client gets: a token request
 // (MSAL's only POSTs) first passes the acquisition's redeem gate, if any.
-type gatedClient struct{ base *http.Client }
+// sent, when set, is told of every request before it leaves.
+type gatedClient struct {
+	base *http.Client
+	sent func()
+}
 
 func (c gatedClient) Do(req *http.Request) (*http.Response, error) {
+	if c.sent != nil {
+		c.sent()
+	}
 	if req.Method == http.MethodPost {
 		if err := enterRedeem(req.Context()); err != nil {
 			return nil, err

@@ -39,7 +39,11 @@ func newPublicClient(cfg Config, clientID, tenant string, c cache.ExportReplace)
 	if base == nil {
 		base = http.DefaultClient // what MSAL would use
 	}
-	opts = append(opts, public.WithHTTPClient(gatedClient{base: base}))
+	gated := gatedClient{base: base}
+	if fc, ok := c.(*fileCache); ok {
+		gated.sent = fc.watchNetwork() // a token from the network may change MSAL's cache
+	}
+	opts = append(opts, public.WithHTTPClient(gated))
 	pc, err := public.New(clientID, opts...)
 	if err != nil {
 		return public.Client{}, &Error{Err: fmt.Errorf("setting up sign-in: %s", oneLine(err.Error()))}

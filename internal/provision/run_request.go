@@ -45,8 +45,8 @@ type RunRequest struct {
 	// ResendPending, with Prior: send again the users recorded as sent
 	// but never answered for, instead of reading their log entries.
 	ResendPending bool
-	MaxFailures int          // stop sending after this many failures (0: never)
-	Observer    BulkObserver // progress
+	MaxFailures   int          // stop sending after this many failures (0: never)
+	Observer      BulkObserver // progress
 	// Emit hears each outcome as it completes (-o jsonl); an error (a
 	// closed pipe) stops the run.
 	Emit func(*Outcome) error
