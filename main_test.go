@@ -26,7 +26,8 @@ import (
 // TestMain lets testscript run provctl's real main as the "provctl" command.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"provctl": func() { os.Exit(cmd.Execute()) },
+		"provctl":     func() { os.Exit(cmd.Execute()) },
+		"fakebrowser": func() { os.Exit(fakeBrowser(os.Args[1:])) }, // BROWSER for `login --browser` (fakebrowser_test.go)
 	})
 }
 

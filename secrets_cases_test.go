@@ -29,6 +29,10 @@ var signInModes = []signInMode{
 	{"federated", func(emu map[string]string, fedFile string) map[string]string {
 		return map[string]string{"AZURE_FEDERATED_TOKEN_FILE": fedFile, "AZURE_CLIENT_ID": emu["PROVCTL_EMULATOR_CLIENT_ID"], "AZURE_TENANT_ID": emu["PROVCTL_TENANT"]}
 	}},
+	{"managed-identity", func(emu map[string]string, _ string) map[string]string {
+		return map[string]string{"PROVCTL_MANAGED_IDENTITY": "system",
+			"IDENTITY_ENDPOINT": emu["PROVCTL_EMULATOR_IDENTITY_ENDPOINT"], "IDENTITY_HEADER": emu["PROVCTL_EMULATOR_IDENTITY_HEADER"]}
+	}},
 }
 
 // secretCommands is every command that signs in or talks to Graph.

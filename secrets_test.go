@@ -66,7 +66,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		caches = append(caches, filepath.Join(r.configDir(m), "msal_token_cache.json"))
 	}
 	secrets := collectSecrets(t, emu, caches, emu.env["PROVCTL_EMULATOR_CLIENT_CERTIFICATE"])
-	requireSecretKinds(t, secrets, "access_token", "refresh_token", "device_code", "client_secret", "client_assertion", "federated_token", "certificate private key")
+	requireSecretKinds(t, secrets, "access_token", "refresh_token", "device_code", "client_secret", "client_assertion", "federated_token", "certificate private key", "identity_header")
 	requireEchoes(t, emu)
 	r.report(t, secrets)
 }

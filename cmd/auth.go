@@ -22,55 +22,92 @@ var modeVariables = map[auth.Mode]string{
 
 // LoginOptions are the inputs of `login`.
 type LoginOptions struct {
-	Scopes  []string
-	Timeout time.Duration
+	Scopes   []string
+	Timeout  time.Duration
+	Browser  bool   // --browser: authorization code with PKCE on a loopback redirect
+	Identity string // --identity: "system" or a user-assigned identity's client id ("" off)
 
 	Config  auth.Config
 	Streams *output.Streams
+	Setting identitySetting        // where the managed-identity setting lives
+	OpenURL func(url string) error // --browser's opener (BROWSER, else the system's)
 }
 
 // NewCmdLogin builds `login`.
 func NewCmdLogin(f *Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
 	opts := &LoginOptions{}
 	var clientID string
+	var identity bool
 	c := &cobra.Command{
-		Use:   "login [--tenant T] [--client-id ID] [--cloud C] [--scope S]... [--timeout D]",
-		Short: "Sign in with a device code and cache the sign-in",
+		Use:   "login [--browser | --identity] [--tenant T] [--client-id ID] [--cloud C] [--scope S]... [--timeout D]",
+		Short: "Sign in (device code, browser or managed identity)",
 		Long: `Sign in as a user with the device-code flow: provctl prints a code and a URL on
 stderr; open the URL in any browser, enter the code and sign in. The sign-in
 is cached (<config dir>/msal_token_cache.json, 0600) and later commands get
 tokens from it silently until it expires or is revoked; they never prompt.
 
+--browser signs in in a browser instead (authorization code with PKCE; the
+browser comes back to provctl on http://localhost). provctl starts the
+browser BROWSER names (commands separated by ":", %s for the URL), else the
+system's; when none starts, it prints the URL on stderr to open by hand. The
+sign-in lands in the same cache.
+
 By default provctl asks for every permission it uses (Synchronization.ReadWrite.All,
 AuditLog.Read.All, Directory.Read.All); --scope asks for only the given ones.
 --tenant and --client-id given here apply to later commands too.
 
+--identity signs in as the managed identity of the Azure resource provctl
+runs on (VM, App Service, Functions, Container Apps, AKS): the
+system-assigned one, or with --client-id a user-assigned one. provctl gets a
+token to prove it works, then writes managed-identity to the config file so
+later commands use the identity (as "az login --identity" does); its tokens
+stay in memory. "provctl logout", or a user's "provctl login", forgets it.
+
 Scripts and CI do not need login: set PROVCTL_ACCESS_TOKEN, PROVCTL_CLIENT_SECRET,
-PROVCTL_CLIENT_CERTIFICATE or AZURE_FEDERATED_TOKEN_FILE instead (see
-"provctl help environment").`,
+PROVCTL_CLIENT_CERTIFICATE, AZURE_FEDERATED_TOKEN_FILE or PROVCTL_MANAGED_IDENTITY
+instead (see "provctl help environment").`,
 		Example: `  $ provctl login
+  $ provctl login --browser
   $ provctl login --tenant contoso.onmicrosoft.com --scope Synchronization.Read.All
-  $ provctl login --cloud usgov --timeout 5m`,
+  $ provctl login --cloud usgov --timeout 5m
+  $ provctl login --identity
+  $ provctl login --identity --client-id 0c5a7e91-3d2b-4f6a-8e1c-9b7d5f3a1e60`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Timeout < 0 {
 				return usageErr(fmt.Errorf("--timeout must not be negative, got %s", opts.Timeout))
 			}
+			if identity {
+				id, err := identityFlag(clientID)
+				if err != nil {
+					return err
+				}
+				opts.Identity = id
+			}
 			var err error
 			if opts.Config, err = f.AuthConfig(cmd); err != nil {
 				return err
 			}
+			if opts.Setting, err = f.identitySetting(cmd); err != nil {
+				return err
+			}
 			opts.Streams = f.Streams
+			opts.OpenURL = auth.OpenBrowser(f.Getenv, nil, f.Streams.ErrOut)
 			if runF != nil {
 				return runF(runContext(cmd), opts)
 			}
 			return loginRun(runContext(cmd), opts)
 		},
 	}
-	// Read by the settings (flag > PROVCTL_CLIENT_ID > config file).
-	c.Flags().StringVar(&clientID, "client-id", "", "app (client) id of a public client app registration (PROVCTL_CLIENT_ID)")
+	// Read by the settings (flag > PROVCTL_CLIENT_ID > config file); with
+	// --identity, the user-assigned identity instead.
+	c.Flags().StringVar(&clientID, "client-id", "", "app (client) id of a public client app registration (PROVCTL_CLIENT_ID); with --identity, of a user-assigned managed identity")
 	c.Flags().StringSliceVar(&opts.Scopes, "scope", nil, "delegated Graph permission to ask for, e.g. Synchronization.Read.All (repeatable)")
-	c.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (default: when the code expires)")
+	c.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (default: when the code expires; 15m with --browser, 2m with --identity)")
+	c.Flags().BoolVar(&opts.Browser, "browser", false, "sign in in a browser (authorization code with PKCE) instead of with a device code")
+	c.Flags().BoolVar(&identity, "identity", false, "sign in as this Azure resource's managed identity (user-assigned: with --client-id)")
+	c.MarkFlagsMutuallyExclusive("browser", "identity")
+	c.MarkFlagsMutuallyExclusive("identity", "scope")
 	return c
 }
 
@@ -80,23 +117,30 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
-	if mode := auth.SelectMode(opts.Config); mode != auth.ModeDeviceCode {
-		opts.Streams.Warnf("%s is set: other commands will keep using %s sign-in, not this login", modeVariables[mode], mode)
+	if opts.Identity != "" {
+		return identityLoginRun(ctx, opts)
 	}
-	acct, err := auth.Login(ctx, opts.Config, opts.Scopes, func(dc auth.DeviceCode) {
-		msg := dc.Message
-		if msg == "" {
-			msg = fmt.Sprintf("To sign in, open %s and enter the code %s.", dc.VerificationURL, dc.UserCode)
-		}
-		fmt.Fprintln(opts.Streams.ErrOut, output.Sanitize(msg))
-		if !dc.ExpiresOn.IsZero() {
-			wait, why := time.Until(dc.ExpiresOn), "the code expires"
-			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-				wait, why = time.Until(deadline), "--timeout ends the wait"
+	warnOtherMode(opts)
+	var acct *auth.Account
+	var err error
+	if opts.Browser {
+		acct, err = auth.LoginBrowser(ctx, opts.Config, opts.Scopes, opts.OpenURL, browserPrompt(ctx, opts.Streams))
+	} else {
+		acct, err = auth.Login(ctx, opts.Config, opts.Scopes, func(dc auth.DeviceCode) {
+			msg := dc.Message
+			if msg == "" {
+				msg = fmt.Sprintf("To sign in, open %s and enter the code %s.", dc.VerificationURL, dc.UserCode)
 			}
-			fmt.Fprintf(opts.Streams.ErrOut, "Waiting for sign-in (%s in %s; Ctrl-C to cancel)...\n", why, durationText(wait))
-		}
-	})
+			fmt.Fprintln(opts.Streams.ErrOut, output.Sanitize(msg))
+			if !dc.ExpiresOn.IsZero() {
+				wait, why := time.Until(dc.ExpiresOn), "the code expires"
+				if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+					wait, why = time.Until(deadline), "--timeout ends the wait"
+				}
+				fmt.Fprintf(opts.Streams.ErrOut, "Waiting for sign-in (%s in %s; Ctrl-C to cancel)...\n", why, durationText(wait))
+			}
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -109,6 +153,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		tenant = acct.Tenant
 	}
 	fmt.Fprintf(opts.Streams.ErrOut, "Signed in as %s (tenant %s).\n", output.Sanitize(who), output.Sanitize(tenant))
+	forgetIdentity(opts.Setting, opts.Streams, "Later commands use this sign-in, not the managed identity")
 	return nil
 }
 
@@ -116,6 +161,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 type LogoutOptions struct {
 	Config  auth.Config
 	Streams *output.Streams
+	Setting identitySetting // a managed identity `login --identity` chose is forgotten too
 }
 
 // NewCmdLogout builds `logout`.
@@ -134,6 +180,9 @@ revoke the refresh token at Entra ID (an admin can, with "Revoke sessions").`,
 			if opts.Config, err = f.AuthConfig(cmd); err != nil {
 				return err
 			}
+			if opts.Setting, err = f.identitySetting(cmd); err != nil {
+				return err
+			}
 			opts.Streams = f.Streams
 			if runF != nil {
 				return runF(runContext(cmd), opts)
@@ -148,8 +197,13 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		return err
 	}
 	fmt.Fprintln(opts.Streams.ErrOut, "Signed out: cached accounts and tokens removed.")
-	if mode := auth.SelectMode(opts.Config); mode != auth.ModeDeviceCode {
-		opts.Streams.Warnf("%s is still set: commands keep using %s sign-in", modeVariables[mode], mode)
+	forgetIdentity(opts.Setting, opts.Streams, "Later commands no longer sign in as the managed identity")
+	cfg := opts.Config
+	if opts.Setting.inConfigFile() {
+		cfg.ManagedIdentity = ""
+	}
+	if mode := auth.SelectMode(cfg); mode != auth.ModeDeviceCode {
+		opts.Streams.Warnf("%s is still set: commands keep using %s sign-in", modeVariable(mode), mode)
 	}
 	return nil
 }
@@ -228,6 +282,7 @@ func (v authStatusView) View() []output.Section {
 	add("Cloud", i.Cloud, output.Plain)
 	add("Client ID", i.ClientID, output.Muted)
 	add("Authority", i.AuthorityHost, output.Muted)
+	add("Set by", i.Sources.Text(), output.Muted)
 	if !i.ExpiresOn.IsZero() {
 		left := i.ExpiresOn.Sub(v.now)
 		text, style := fmt.Sprintf("%s (in %s)", i.ExpiresOn.Local().Format(time.RFC3339), durationText(left)), output.Success

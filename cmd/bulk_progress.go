@@ -11,9 +11,10 @@ import (
 // terminal, a line per user and a heartbeat in a pipe, nothing with
 // --quiet. It starts once the users are resolved (their number known).
 type bulkObserver struct {
-	streams *output.Streams
-	quiet   bool
-	p       output.BulkProgress
+	streams   *output.Streams
+	quiet     bool
+	heartbeat time.Duration // 0: the default
+	p         output.BulkProgress
 }
 
 func newBulkObserver(streams *output.Streams, quiet bool) *bulkObserver {
@@ -26,7 +27,7 @@ func bulkCounts(t provision.Tally) output.BulkCounts {
 }
 
 func (b *bulkObserver) Started(t provision.Tally) {
-	b.p = output.NewBulkProgress(b.streams, t.Total, output.BulkProgressOptions{Quiet: b.quiet})
+	b.p = output.NewBulkProgress(b.streams, t.Total, output.BulkProgressOptions{Quiet: b.quiet, Heartbeat: b.heartbeat})
 	b.p.Set(bulkCounts(t), 0)
 }
 

@@ -131,6 +131,9 @@ func (f *Factory) AuthConfig(cmd *cobra.Command) (auth.Config, error) {
 		HTTPClient:    httpc,
 		Env:           f.Getenv,
 		Warn:          func(msg string) { f.Streams.Warnf("%s", msg) },
+		Origin:        func(key string) string { return s.sources[key] },
+		// Managed identity: setting managed-identity (login --identity writes it).
+		ManagedIdentity: s.ManagedIdentity,
 	}
 	if cfg.ConfigDir == "" && auth.SelectMode(cfg) == auth.ModeDeviceCode {
 		return cfg, usageErr(errors.New("no folder for the token cache: set PROVCTL_CONFIG_DIR (or HOME)"))

@@ -40,7 +40,7 @@ var exitCodeFacts = []ExitCodeFact{
 		"no final outcome yet (without `--wait`), or `--timeout` passed while waiting — `--timeout` bounds a `--wait` command as a whole, lookups and requests included (the last outcome read is still printed; a group's or several users' worst state decides when it is worse than pending)",
 		"pending: no final outcome yet (without --wait), or --timeout passed while waiting"},
 	{ExitSkipped, "skipped",
-		"the final outcome is `skipped`: nothing changed in the target; the reason is printed",
+		"the final outcome is `skipped`: nothing changed in the target; the reason is printed (0 instead with `--skipped-ok` or `PROVCTL_SKIPPED_OK=true`, below)",
 		"skipped: the final outcome is skipped (nothing changed in the target; the reason is printed)"},
 	{ExitInterrupted, "interrupted",
 		"Ctrl-C, SIGTERM or SIGHUP; caches and files are left consistent",
@@ -93,15 +93,39 @@ var envVarFacts = []EnvVarFact{
 	{[]string{"PROVCTL_RESOLVE_CACHE_TTL"}, "resolve-cache-ttl",
 		"how long names resolved to ids (service principals, job templates) are remembered in `resolve-cache.json` in the config folder (default `24h`; `0` turns the cache off). `--refresh` resolves again for one command; a cached id Graph answers 404 for is resolved again at once",
 		"remember resolved names for this long (default 24h; 0: off)"},
+	{[]string{"PROVCTL_SKIPPED_OK"}, "skipped-ok",
+		"`true` makes `provision poll` and `provision run` exit 0 instead of 6 when the (worst) outcome is skipped, as `--skipped-ok` does; the flag wins (`--skipped-ok=false`). `true` or `false`",
+		"true: exit 0, not 6, when the outcome is skipped (poll, run), as --skipped-ok does"},
+	{[]string{"PROVCTL_HEARTBEAT"}, "heartbeat",
+		"how long a wait goes without a line on stderr before one says it still waits (default `30s`, from `1s` to `1h`): for `--wait` in a CI log (see `CI` below) and for a run over a list in any pipe",
+		"in a CI log, a line on stderr this often while waiting (default 30s)"},
+	{[]string{"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "TF_BUILD", "GITLAB_CI", "CI"}, "",
+		"set by a CI for its steps; provctl only reads them (docs/output.md, *CI logs*). With any of `CI`, `GITHUB_ACTIONS`, `GITLAB_CI` `true` or `TF_BUILD` `True`, waits write a heartbeat on stderr; under GitHub Actions `poll` and `run` also append their outcomes to `$GITHUB_STEP_SUMMARY` and write `::error`/`::warning` annotations on stderr, under Azure Pipelines `##vso[task.logissue]` lines",
+		"set by CIs: heartbeat while waiting; GitHub Actions and Azure Pipelines also get the outcomes as annotations (and a step summary on GitHub)"},
 	{[]string{"PROVCTL_ACCESS_TOKEN"}, "",
 		"a bearer token used as is",
 		"use this bearer token as is (no sign-in, no cache)"},
-	{[]string{"PROVCTL_CLIENT_SECRET", "PROVCTL_CLIENT_CERTIFICATE"}, "",
-		"app-only sign-in",
-		"app-only sign-in with PROVCTL_CLIENT_ID and a secret, or a PEM file holding certificate and key"},
-	{[]string{"AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID"}, "",
-		"workload identity federation",
-		"workload identity federation (the azidentity convention)"},
+	{[]string{"PROVCTL_CLIENT_SECRET", "PROVCTL_CLIENT_CERTIFICATE", "PROVCTL_CLIENT_CERTIFICATE_PASSWORD"}, "",
+		"app-only sign-in as the app registration `PROVCTL_CLIENT_ID` names, in a named tenant: with a client secret, or with a certificate file — PEM (certificate and unencrypted key) or PKCS#12 (`.pfx`, opened with the password)",
+		"app-only sign-in with a secret, or a PEM or PKCS#12 file holding certificate and key (and its password)"},
+	{[]string{"AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_AUTHORITY_HOST"}, "",
+		"azidentity's names, for app-only sign-in only: each stands for provctl's (client id, tenant, secret, certificate file and its password, authority host) when no flag or `PROVCTL_*` variable gives that value; they win over the config file. `provctl auth status` says which variable each value came from",
+		"azidentity's names for app-only sign-in; flags and PROVCTL_* win over them"},
+	{[]string{"AZURE_FEDERATED_TOKEN_FILE"}, "",
+		"workload identity federation: a file holding the federated token (Kubernetes, Azure Pipelines, a CI step), read again at every sign-in",
+		"workload identity federation: a file holding the federated token"},
+	{[]string{"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"}, "",
+		"set by GitHub Actions in a job with `permissions: id-token: write`. With a client id and a tenant (above), provctl asks GitHub for its OIDC token (audience `api://AzureADTokenExchange`) whenever it signs in, and signs in app-only with it: no secret. Chosen after `PROVCTL_ACCESS_TOKEN` and `AZURE_FEDERATED_TOKEN_FILE`, before a certificate or a secret",
+		"set by GitHub Actions (id-token: write): with a client id and tenant, sign in with GitHub's OIDC token"},
+	{[]string{"PROVCTL_MANAGED_IDENTITY"}, "managed-identity",
+		"sign in as the managed identity of the Azure resource provctl runs on: `system` (the system-assigned identity) or the client id of a user-assigned one; used when no credential variable above is set. `provctl login --identity` writes it to the config file; `provctl logout` and a user's `provctl login` remove it. Tokens (app-only, in memory) come from `IDENTITY_ENDPOINT` or the instance metadata service",
+		"sign in as this managed identity: system, or a user-assigned identity's client id"},
+	{[]string{"IDENTITY_ENDPOINT", "IDENTITY_HEADER"}, "",
+		"set by App Service, Azure Functions and Container Apps: where a managed identity gets its tokens. Both or neither (one alone is refused); without them the tokens come from the instance metadata service, 169.254.169.254",
+		"the platform's managed identity endpoint and its secret (both or neither)"},
+	{[]string{"BROWSER"}, "",
+		"the browser `provctl login --browser` starts: commands separated by `:`, tried in turn, with `%s` standing for the URL (else it is appended); unset, the system's default browser. When none starts, the sign-in URL is printed on stderr",
+		"browser command for login --browser (%s stands for the URL)"},
 	{[]string{"PROVCTL_CONFIG_DIR"}, "",
 		"config and cache folder",
 		"config and token cache folder (default $XDG_CONFIG_HOME/provctl or ~/.config/provctl)"},
@@ -132,8 +156,27 @@ func exitCodesHelp() string {
 		}
 		fmt.Fprintf(&b, "  %-5d%s", f.Code, f.Short)
 	}
+	b.WriteString("\n\n" + strings.Join(wrapWords(skippedOKText(false), 78), "\n"))
 	return b.String()
 }
+
+// skippedOKText says how a skipped outcome can exit 0, as plain text or
+// Markdown (docs/exit-codes.md).
+func skippedOKText(markdown bool) string {
+	code := func(s string) string {
+		if markdown {
+			return "`" + s + "`"
+		}
+		return s
+	}
+	return "A skipped outcome exits 0 instead of 6 with " + code("--skipped-ok") + " (" + code("provision poll") + ", " +
+		code("provision run") + "), or with the setting " + code("PROVCTL_SKIPPED_OK=true") + " (" + code("skipped-ok: true") +
+		" in the config file). The flag wins over the setting: " + code("--skipped-ok=false") +
+		" gives 6 again. With several users, it applies when skipped is the worst state; a failure or a pending outcome still decides."
+}
+
+// SkippedOKMarkdown is the --skipped-ok paragraph of docs/exit-codes.md.
+func SkippedOKMarkdown() string { return skippedOKText(true) + "\n" }
 
 // helpNameWidth is the width of the name column of `provctl help
 // environment`; longer names get a line of their own.
@@ -232,6 +275,7 @@ type DocRegion struct {
 func DocRegions() []DocRegion {
 	return []DocRegion{
 		{File: "docs/exit-codes.md", Name: "exit-codes", Body: ExitCodesMarkdown},
+		{File: "docs/exit-codes.md", Name: "skipped-ok", Body: SkippedOKMarkdown},
 		{File: "docs/configuration.md", Name: "environment", Body: EnvironmentMarkdown},
 		{File: "README.md", Name: "exit-codes", Body: ExitCodesShortMarkdown},
 	}

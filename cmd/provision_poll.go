@@ -22,10 +22,14 @@ type PollOptions struct {
 	Wait     bool
 	Interval time.Duration
 	Timeout  time.Duration
+	// SkippedOK makes a skipped outcome exit 0 (--skipped-ok, or the
+	// skipped-ok setting).
+	SkippedOK bool
 
 	Streams *output.Streams
 	Printer *output.Printer
 	Service *provision.Service
+	ci      ciSetup
 }
 
 // NewCmdPoll builds `provision poll`. runF replaces the run function in tests.
@@ -50,7 +54,8 @@ Without --wait it reads once and exits 5 while the outcome is pending. With
 a final state or --timeout, showing progress on stderr.
 
 Exit codes: 0 success or warning, 3 failure or quarantine, 5 pending or timed
-out, 6 skipped (see "provctl help exit-codes").`,
+out, 6 skipped (0 with --skipped-ok or PROVCTL_SKIPPED_OK=true; see "provctl
+help exit-codes").`,
 		Example: `  $ provctl provision poll --sp Box --job BoxOutDelta
   $ provctl provision poll --sp 8783a342-f7a2-46fb-8243-3658cee556ce --wait --timeout 2m -o json
   $ provctl provision poll --sp "Salesforce Sandbox" --source logs --subject adele@contoso.com --jq .state`,
@@ -70,6 +75,9 @@ out, 6 skipped (see "provctl help exit-codes").`,
 			if opts.Printer, err = f.Printer(cmd); err != nil {
 				return err
 			}
+			if opts.SkippedOK, opts.ci, err = f.setUpCI(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(runContext(cmd), opts)
 			}
@@ -86,6 +94,7 @@ out, 6 skipped (see "provctl help exit-codes").`,
 	fl.StringVar(&opts.ChangeID, "change-id", "", "logs: the change id of one provisioning request")
 	fl.StringVar(&opts.Subject, "subject", "", "logs: the user (object id or UPN) or group (object id)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)
+	addSkippedOKFlag(c)
 	requireFlags(c, "sp")
 	_ = c.RegisterFlagCompletionFunc("source", fixedCompletion("auto", "apply", "logs"))
 	return c
@@ -131,7 +140,7 @@ func (o *PollOptions) command() provision.PollCommand {
 
 func pollRun(ctx context.Context, opts *PollOptions) error {
 	c := opts.command()
-	c.Progress = &progressAdapter{streams: opts.Streams}
+	c.Progress = &progressAdapter{streams: opts.Streams, heartbeat: opts.ci.heartbeat}
 	res, err := opts.Service.PollOutcome(ctx, c)
 	switch {
 	case errors.Is(err, provision.ErrWaitTimeout):
@@ -142,12 +151,13 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 	if res == nil {
 		return err
 	}
+	opts.ci.Report([]*provision.Outcome{res.Outcome})
 	// On a timeout the last outcome is printed and the exit is 5.
 	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob, latestOfSubject: res.LatestOfSubject})
 	if err != nil {
 		return err
 	}
-	return perr
+	return skippedOK(perr, opts.SkippedOK)
 }
 
 func printOutcome(ctx context.Context, p *output.Printer, o *provision.Outcome) error {

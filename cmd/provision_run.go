@@ -27,6 +27,7 @@ type RunOptions struct {
 	Streams *output.Streams
 	Printer *output.Printer
 	Service *provision.Service
+	ci      ciSetup
 }
 
 // NewCmdRun builds `provision run`.
@@ -75,8 +76,8 @@ time its pacing needs plus 10m (with --wait) or --command-timeout.
 
 Exit codes: 0 success or warning, 1 error, 2 bad input (nothing sent),
 3 failure (or --max-failures reached), 4 sign-in or permission, 5 pending
-or timed out, 6 skipped (0 with --skipped-ok); the worst outcome wins when
-several users or members are given.`,
+or timed out, 6 skipped (0 with --skipped-ok or PROVCTL_SKIPPED_OK=true);
+the worst outcome wins when several users or members are given.`,
 		Example: `  $ provctl provision run --sp Box --user adele@contoso.test
   $ provctl provision run --sp "Salesforce Sandbox" --user c2a9d4f1-7b3e-4d58-9e61-2f0b8a7c4d13 -o json
   $ provctl provision run --sp Box --group Sales --member adele@contoso.test --wait
@@ -92,6 +93,9 @@ several users or members are given.`,
 			var err error
 			opts.Streams = f.Streams
 			if opts.Printer, err = f.Printer(cmd); err != nil {
+				return err
+			}
+			if opts.Bulk.SkippedOK, opts.ci, err = f.setUpCI(cmd); err != nil {
 				return err
 			}
 			if err := opts.checkListFlags(cmd); err != nil {
@@ -145,9 +149,12 @@ func (o *RunOptions) request() provision.RunRequest {
 
 func runRun(ctx context.Context, opts *RunOptions) error {
 	req := opts.request()
-	req.Progress = &progressAdapter{streams: opts.Streams}
+	req.Progress = &progressAdapter{streams: opts.Streams, heartbeat: opts.ci.heartbeat}
 	req.Note = opts.Streams.Warnf
 	outcomes, err := opts.Service.Run(ctx, req)
+	if !errors.Is(err, context.Canceled) {
+		opts.ci.Report(outcomes) // what is printed, the CI's way too
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return err // Ctrl-C: nothing half-known on stdout
@@ -177,13 +184,17 @@ func skippedOK(err error, ok bool) error {
 	return err
 }
 
-// progressAdapter draws the domain's wait progress on stderr.
+// progressAdapter draws the domain's wait progress on stderr, with a
+// heartbeat when one is set (in a CI log).
 type progressAdapter struct {
-	streams *output.Streams
-	p       output.Progress
+	streams   *output.Streams
+	heartbeat time.Duration
+	p         output.Progress
 }
 
-func (a *progressAdapter) Start(label string) { a.p = output.NewProgress(a.streams, label) }
+func (a *progressAdapter) Start(label string) {
+	a.p = output.WithHeartbeat(a.streams, output.NewProgress(a.streams, label), label, a.heartbeat)
+}
 
 func (a *progressAdapter) Update(o *provision.Outcome) {
 	if a.p != nil {

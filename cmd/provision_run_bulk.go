@@ -41,6 +41,7 @@ type BulkOptions struct {
 	pacingKey    ratebucket.Key
 	requestBound time.Duration
 	timeoutGiven bool
+	heartbeat    time.Duration
 }
 
 // bulkFlagsUsed reports whether the flags ask for a run over a list.
@@ -173,6 +174,7 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 		req.Journal = w
 	}
 	progress := newBulkObserver(opts.Streams, b.Quiet)
+	progress.heartbeat = b.heartbeat
 	req.Observer = progress
 	stream := opts.Printer.Stream(ctx)
 	if opts.Printer.Format == output.JSONL {
@@ -180,6 +182,9 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 	}
 	res, err := opts.Service.RunBulk(ctx, req)
 	progress.stop()
+	if res != nil && !errors.Is(err, context.Canceled) {
+		opts.ci.Report(res.Outcomes)
+	}
 	if res == nil || (err != nil && res.Tally.Done == 0 && res.Tally.Total == 0) {
 		return err // stopped before any user was looked at: the error says why
 	}

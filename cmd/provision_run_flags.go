@@ -22,8 +22,15 @@ func addBulkFlags(c *cobra.Command, b *BulkOptions) {
 	fl.BoolVar(&b.RetryFailed, "retry-failed", true, "with --resume: send again the users recorded as failed")
 	fl.BoolVar(&b.ResendPending, "resend-pending", false, "with --resume: send again the users recorded as sent but never answered (a crash, a request that may have been applied) instead of reading their log entries")
 	fl.BoolVarP(&b.Quiet, "quiet", "q", false, "no progress on stderr (warnings and errors still)")
-	fl.BoolVar(&b.SkippedOK, "skipped-ok", false, "exit 0 when the worst outcome is skipped (an idempotent re-run passes)")
+	addSkippedOKFlag(c)
 	fl.IntVar(&b.MaxFailures, "max-failures", 0, "stop sending after this many failures, exit 3 (0: no limit)")
+}
+
+// addSkippedOKFlag adds --skipped-ok. Its value is read with the settings
+// (Settings.SkippedOK), where it wins over PROVCTL_SKIPPED_OK and the
+// config file's skipped-ok.
+func addSkippedOKFlag(c *cobra.Command) {
+	c.Flags().Bool("skipped-ok", false, "exit 0 when the (worst) outcome is skipped, so an idempotent re-run passes (PROVCTL_SKIPPED_OK)")
 }
 
 // prepareBulkPacing reads the settings a bulk run paces by: the rate, and
@@ -44,6 +51,7 @@ func (f *Factory) prepareBulkPacing(cmd *cobra.Command, opts *RunOptions) error 
 	// and --tenant may spell one tenant several ways (id, domain).
 	b.pacingKey = ratebucket.Key{Cloud: s.GraphURL}
 	b.requestBound = s.CommandTimeout
+	b.heartbeat = s.Heartbeat
 	b.timeoutGiven = cmd.Flags().Changed("timeout")
 	return nil
 }

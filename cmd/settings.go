@@ -39,6 +39,15 @@ type Settings struct {
 	// ResolveCacheTTL is how long resolved names are remembered across
 	// commands (0: not at all).
 	ResolveCacheTTL time.Duration
+	// SkippedOK makes poll and run exit 0 for a skipped outcome
+	// (--skipped-ok, which the setting's flag binding covers).
+	SkippedOK bool
+	// Heartbeat is how long a wait in a CI log, or a run over a list in a
+	// pipe, goes without a line before one says where it stands.
+	Heartbeat time.Duration
+	// ManagedIdentity selects managed identity sign-in: "system" or a
+	// user-assigned identity's client id ("" off).
+	ManagedIdentity string
 	// sources says where each key's value came from ("PROVCTL_GRAPH_URL",
 	// "--tenant", "graph-url in config file …"), for messages that must
 	// name the setting to fix.
@@ -81,6 +90,9 @@ var settingKeys = map[string]string{
 	"command-timeout":   "PROVCTL_COMMAND_TIMEOUT",
 	"on-demand-rate":    "PROVCTL_ON_DEMAND_RATE",
 	"resolve-cache-ttl": "PROVCTL_RESOLVE_CACHE_TTL",
+	"managed-identity":  "PROVCTL_MANAGED_IDENTITY",
+	"skipped-ok":        "PROVCTL_SKIPPED_OK",
+	"heartbeat":         "PROVCTL_HEARTBEAT",
 }
 
 // configDir is $PROVCTL_CONFIG_DIR, else $XDG_CONFIG_HOME/provctl, else
@@ -176,6 +188,9 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 		}
 		s.ResolveCacheTTL = d
 	}
+	if err := resolveCISettings(v, &s); err != nil {
+		return s, err
+	}
 	s.OnDemandRate = provision.DefaultRate
 	if rate := v.GetString("on-demand-rate"); rate != "" {
 		r, err := provision.ParseRate(rate)
@@ -183,6 +198,13 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 			return s, usageErr(fmt.Errorf("%s: %w", s.Source("on-demand-rate"), err))
 		}
 		s.OnDemandRate = r
+	}
+	if mi := v.GetString("managed-identity"); mi != "" {
+		id, err := auth.ParseManagedIdentity(mi)
+		if err != nil {
+			return s, usageErr(fmt.Errorf("%s: %w", s.Source("managed-identity"), err))
+		}
+		s.ManagedIdentity = id
 	}
 	if s.ClientID == "" {
 		s.ClientID = auth.DefaultClientID

@@ -10,11 +10,15 @@ import (
 	"github.com/provctl/provctl/internal/output"
 )
 
-// Set by -ldflags at build time; build info fills them otherwise.
+// Set by -ldflags at build time (`make build`, .goreleaser.yaml, the
+// Containerfile); build info fills them otherwise.
 var (
 	version = ""
 	commit  = ""
 )
+
+// readBuildInfo is debug.ReadBuildInfo; a test replaces it.
+var readBuildInfo = debug.ReadBuildInfo
 
 // VersionInfo is what `provctl version` reports.
 type VersionInfo struct {
@@ -25,15 +29,36 @@ type VersionInfo struct {
 }
 
 func versionInfo() VersionInfo {
-	v := VersionInfo{Version: version, Commit: commit, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	bi, _ := readBuildInfo()
+	return versionFrom(version, commit, bi)
+}
+
+// versionFrom decides the version and commit: the -ldflags values when set;
+// otherwise the main module's version in the build info, which `go install
+// github.com/provctl/provctl@v1.2.3` sets to the tag ("v1.2.3") and a build
+// in a git work tree sets to a pseudo-version (with "+dirty" for uncommitted
+// changes), and the vcs.revision setting (with "-dirty" when vcs.modified);
+// "dev" and "unknown" when neither says. bi may be nil.
+func versionFrom(ldVersion, ldCommit string, bi *debug.BuildInfo) VersionInfo {
+	v := VersionInfo{Version: ldVersion, Commit: ldCommit, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi != nil {
 		if v.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			v.Version = bi.Main.Version
 		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && v.Commit == "" {
-				v.Commit = s.Value
+		if v.Commit == "" {
+			var rev, modified string
+			for _, s := range bi.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					rev = s.Value
+				case "vcs.modified":
+					modified = s.Value
+				}
 			}
+			if rev != "" && modified == "true" {
+				rev += "-dirty"
+			}
+			v.Commit = rev
 		}
 	}
 	if v.Version == "" {

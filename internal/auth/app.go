@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
@@ -11,35 +13,40 @@ import (
 // <GraphURL>/.default, whatever delegated scopes were asked for: an app's
 // permissions are the application permissions granted to it.
 type appSource struct {
-	cfg      Config
-	mode     Mode
-	clientID string
-	tenant   string
-	scopes   []string
-	client   confidential.Client
-	cache    *memCache
-	secrets  func() []string
+	cfg    Config
+	mode   Mode
+	id     appIdentity
+	cred   appCred
+	scopes []string
+	client confidential.Client
+	cache  *memCache
 
 	mu   sync.Mutex
 	last string
 }
 
 func newAppSource(cfg Config, mode Mode) (*appSource, error) {
-	clientID, tenant, err := appIdentity(cfg, mode)
+	id, err := resolveApp(cfg, mode)
 	if err != nil {
 		return nil, err
 	}
-	cred, secrets, err := appCredential(cfg, mode)
+	if id.authorityHost != cfg.AuthorityHost {
+		// AZURE_AUTHORITY_HOST: the cloud is named by the hosts again.
+		cfg.AuthorityHost = id.authorityHost
+		cfg.Cloud = cloudName(cfg.AuthorityHost, cfg.GraphURL)
+	}
+	cred, err := appCredential(cfg, mode)
 	if err != nil {
 		return nil, err
 	}
+	id.sources.Credential = cred.source
 	mc := &memCache{}
-	client, err := newConfidentialClient(cfg, clientID, tenant, cred, mc)
+	client, err := newConfidentialClient(cfg, id.clientID, id.tenant, cred.cred, mc)
 	if err != nil {
 		return nil, err
 	}
-	return &appSource{cfg: cfg, mode: mode, clientID: clientID, tenant: tenant,
-		scopes: appScopes(cfg.GraphURL), client: client, cache: mc, secrets: secrets}, nil
+	return &appSource{cfg: cfg, mode: mode, id: id, cred: cred,
+		scopes: appScopes(cfg.GraphURL), client: client, cache: mc}, nil
 }
 
 // Token returns the cached app token or a new one; refresh=true evicts the
@@ -60,10 +67,30 @@ func (s *appSource) acquire(ctx context.Context, refresh bool) (confidential.Aut
 	}
 	res, err := s.client.AcquireTokenByCredential(ctx, s.scopes)
 	if err != nil {
-		return res, appError(ctx, err, s.mode, s.secrets()...)
+		return res, s.failed(ctx, err)
 	}
 	s.last = res.AccessToken
 	return res, nil
+}
+
+// failed turns a failed acquisition into the user's answer. A refusal
+// names the variable that held the credential and, for a federated
+// assertion that no federated credential matches, the one to add.
+func (s *appSource) failed(ctx context.Context, err error) error {
+	secrets := s.cred.secrets()
+	var ge *githubError
+	if errors.As(err, &ge) && ctx.Err() == nil {
+		return ge.userError()
+	}
+	f := classify(ctx, err, secrets...)
+	if f.kind != kindRejected && f.kind != kindOther {
+		return appError(ctx, err, s.mode, secrets...) // canceled, lock, network, server
+	}
+	hint := ""
+	if f.kind == kindRejected && s.cred.claims != nil {
+		hint = scrub(federatedHint(f.oauth, s.id.clientID, s.cred.claims()), secrets)
+	}
+	return &Error{Err: fmt.Errorf("app-only sign-in (%s, %s) failed: %s%s", s.mode, s.cred.source, f.text, hint)}
 }
 
 func (s *appSource) status(ctx context.Context) (*StatusInfo, error) {
@@ -73,13 +100,15 @@ func (s *appSource) status(ctx context.Context) (*StatusInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	sources := s.id.sources
 	return &StatusInfo{
 		Mode:          s.mode,
-		Tenant:        s.tenant,
+		Tenant:        s.id.tenant,
 		Cloud:         s.cfg.Cloud,
-		ClientID:      s.clientID,
+		ClientID:      s.id.clientID,
 		AuthorityHost: s.cfg.AuthorityHost,
 		ExpiresOn:     res.ExpiresOn,
 		Scopes:        s.scopes,
+		Sources:       &sources,
 	}, nil
 }

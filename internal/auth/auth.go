@@ -31,6 +31,14 @@ type Config struct {
 	HTTPClient    *http.Client
 	Env           func(string) string // os.Getenv in production; nil = empty environment
 	Warn          func(msg string)    // optional: non-fatal problems (cache, permissions) for stderr; msg has no "warning:" prefix
+	// Origin says where cmd got a setting (key "tenant", "client-id" or
+	// "authority-host"): "--tenant", "PROVCTL_TENANT", "tenant in config
+	// file …", or "" for a default. nil: not known (see appidentity.go).
+	Origin func(key string) string
+	// ManagedIdentity selects managed identity sign-in when no credential
+	// variable is set: "system", or a user-assigned identity's client id
+	// (setting managed-identity, PROVCTL_MANAGED_IDENTITY; managedidentity.go).
+	ManagedIdentity string
 
 	files *fileHooks // tests only: failing cache writes (tests run as root)
 }
@@ -83,8 +91,10 @@ func newSource(cfg Config, scopes []string) (source, error) {
 	switch mode := SelectMode(cfg); mode {
 	case ModeStatic:
 		return newStaticSource(cfg), nil
-	case ModeFederated, ModeCertificate, ModeSecret:
+	case ModeFederated, ModeGitHubOIDC, ModeCertificate, ModeSecret:
 		return newAppSource(cfg, mode)
+	case ModeManagedIdentity:
+		return newManagedIdentitySource(cfg)
 	default:
 		return newPublicSource(cfg, scopes), nil
 	}

@@ -10,42 +10,46 @@ import (
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 )
 
-// appCredential builds the app-only credential the mode names. secrets
-// returns the values to scrub from error text.
-func appCredential(cfg Config, mode Mode) (cred confidential.Credential, secrets func() []string, err error) {
-	switch mode {
-	case ModeSecret:
-		secret := cfg.env(envClientSecret)
-		cred, err = confidential.NewCredFromSecret(secret)
-		if err != nil {
-			return cred, nil, &Error{Err: fmt.Errorf("%s: unusable client secret", envClientSecret)}
-		}
-		return cred, func() []string { return []string{secret} }, nil
-	case ModeCertificate:
-		cred, err = certificateCredential(cfg.env(envClientCertificate))
-		return cred, func() []string { return nil }, err
-	default:
-		fa := &fileAssertion{path: cfg.env(envFederatedFile)}
-		return confidential.NewCredFromAssertionCallback(fa.assertion), fa.secrets, nil
-	}
+// appCred is the credential of an app-only mode.
+type appCred struct {
+	cred    confidential.Credential
+	source  string          // the variable(s) it came from, for status and errors
+	secrets func() []string // values to scrub from error text
+	// claims describes the last federated assertion presented (issuer,
+	// subject, audience), for errors about the federated credential; nil
+	// for a secret or certificate.
+	claims func() *assertionClaims
 }
 
-// certificateCredential reads a PEM file holding the certificate and its
-// unencrypted private key. Errors name the file, never its content.
-func certificateCredential(path string) (confidential.Credential, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return confidential.Credential{}, &Error{Err: fmt.Errorf("%s: cannot read %s: %v", envClientCertificate, path, pathErrText(err))}
+// appCredential builds the app-only credential the mode names; where both
+// provctl's and azidentity's variable are set, provctl's wins.
+func appCredential(cfg Config, mode Mode) (appCred, error) {
+	switch mode {
+	case ModeSecret:
+		name := credentialVariable(cfg, mode)
+		secret := cfg.env(name)
+		cred, err := confidential.NewCredFromSecret(secret)
+		if err != nil {
+			return appCred{}, &Error{Err: fmt.Errorf("%s: unusable client secret", name)}
+		}
+		return appCred{cred: cred, source: name, secrets: func() []string { return []string{secret} }}, nil
+	case ModeCertificate:
+		name := credentialVariable(cfg, mode)
+		password := cfg.env(firstVar(cfg, envClientCertificatePassword, envAzureClientCertificatePassword))
+		cred, err := certificateCredential(name, cfg.env(name), password)
+		return appCred{cred: cred, source: name, secrets: func() []string { return []string{password} }}, err
+	case ModeGitHubOIDC:
+		gh, err := newGitHubAssertion(cfg)
+		if err != nil {
+			return appCred{}, err
+		}
+		return appCred{cred: confidential.NewCredFromAssertionCallback(gh.assertion), source: envGitHubTokenURL + " + " + envGitHubRequestToken,
+			secrets: gh.secrets, claims: gh.lastClaims}, nil
+	default:
+		fa := &fileAssertion{path: cfg.env(envFederatedFile)}
+		return appCred{cred: confidential.NewCredFromAssertionCallback(fa.assertion), source: envFederatedFile,
+			secrets: fa.secrets, claims: fa.lastClaims}, nil
 	}
-	certs, key, err := confidential.CertFromPEM(data, "")
-	if err != nil {
-		return confidential.Credential{}, &Error{Err: fmt.Errorf("%s: %s must hold a PEM certificate and its unencrypted private key: %v", envClientCertificate, path, err)}
-	}
-	cred, err := confidential.NewCredFromCert(certs, key)
-	if err != nil {
-		return confidential.Credential{}, &Error{Err: fmt.Errorf("%s: %s: %v", envClientCertificate, path, err)}
-	}
-	return cred, nil
 }
 
 // fileAssertion supplies the workload-identity assertion. The file is read
@@ -75,6 +79,12 @@ func (f *fileAssertion) secrets() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return []string{f.last}
+}
+
+func (f *fileAssertion) lastClaims() *assertionClaims {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return readAssertionClaims(f.last)
 }
 
 // pathErrText is an *os.PathError's reason without repeating the path.

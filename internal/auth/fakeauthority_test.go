@@ -50,6 +50,9 @@ type fakeAuthority struct {
 	certPub      *rsa.PublicKey
 	certDER      []byte
 	assertion    string // expected federated assertion
+
+	// browser sign-in: code -> PKCE challenge (browserlogin_test.go)
+	authCodes map[string]string
 }
 
 const (
@@ -217,6 +220,8 @@ func (fa *fakeAuthority) token(w http.ResponseWriter, r *http.Request, endpoint 
 		fa.userTokens(w, r)
 	case "client_credentials":
 		fa.appToken(w, r, endpoint)
+	case "authorization_code":
+		fa.authCodeGrant(w, r) // browserlogin_test.go
 	default:
 		oauthFail(w, 400, "unsupported_grant_type", grant)
 	}

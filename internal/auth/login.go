@@ -30,16 +30,9 @@ func Login(ctx context.Context, cfg Config, scopes []string, prompt func(DeviceC
 	if err != nil {
 		return nil, err
 	}
-	if err := ensureConfigDir(cfg); err != nil {
+	clientID, tenant, fc, err := prepareLogin(cfg)
+	if err != nil {
 		return nil, err
-	}
-	clientID := firstNonEmpty(cfg.ClientID, DefaultClientID)
-	tenant := firstNonEmpty(cfg.Tenant, defaultTenant)
-	fc := newFileCache(Config{ConfigDir: cfg.ConfigDir, files: cfg.files}) // no warning: this run replaces a bad cache
-	if err := fc.checkWritable(); err != nil {
-		// Found out now, not after the user has typed the code in.
-		return nil, fmt.Errorf("the config folder %s is not writable (%s), so a sign-in could not be saved: make it writable (`chmod 700 %s`) or set PROVCTL_CONFIG_DIR",
-			cfg.ConfigDir, describeFileError(errors.Unwrap(err)), cfg.ConfigDir)
 	}
 	pc, err := newPublicClient(cfg, clientID, tenant, fc)
 	if err != nil {
@@ -73,6 +66,30 @@ func Login(ctx context.Context, cfg Config, scopes []string, prompt func(DeviceC
 	if err != nil {
 		return nil, loginError(ctx, err, true)
 	}
+	return rememberLogin(cfg, fc, res, tenant, clientID, sent)
+}
+
+// prepareLogin checks the config folder before anyone is asked to sign
+// in, and returns the client id, tenant and token cache of an interactive
+// login (device code or browser).
+func prepareLogin(cfg Config) (clientID, tenant string, fc *fileCache, err error) {
+	if err := ensureConfigDir(cfg); err != nil {
+		return "", "", nil, err
+	}
+	clientID = firstNonEmpty(cfg.ClientID, DefaultClientID)
+	tenant = firstNonEmpty(cfg.Tenant, defaultTenant)
+	fc = newFileCache(Config{ConfigDir: cfg.ConfigDir, files: cfg.files}) // no warning: this run replaces a bad cache
+	if err := fc.checkWritable(); err != nil {
+		// Found out now, not after the user has signed in.
+		return "", "", nil, fmt.Errorf("the config folder %s is not writable (%s), so a sign-in could not be saved: make it writable (`chmod 700 %s`) or set PROVCTL_CONFIG_DIR",
+			cfg.ConfigDir, describeFileError(errors.Unwrap(err)), cfg.ConfigDir)
+	}
+	return clientID, tenant, fc, nil
+}
+
+// rememberLogin records the account of an interactive login (MSAL has
+// written its tokens to fc) in account.json, for later silent use.
+func rememberLogin(cfg Config, fc *fileCache, res public.AuthResult, tenant, clientID string, sent []string) (*Account, error) {
 	if serr := fc.unsavedErr(); serr != nil {
 		return nil, fmt.Errorf("signed in, but the sign-in could not be saved to %s (%s): %s, then run `provctl login` again",
 			fc.path, describeSaveError(serr), saveFix(serr, cfg.ConfigDir))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/managedidentity"
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
 )
 
@@ -73,4 +74,23 @@ func newConfidentialClient(cfg Config, clientID, tenant string, cred confidentia
 		return confidential.Client{}, &Error{Err: fmt.Errorf("setting up app-only sign-in: %s", oneLine(err.Error()))}
 	}
 	return cc, nil
+}
+
+// newManagedIdentityClient builds an MSAL managed identity client for
+// "system" or a user-assigned identity's client id, on provctl's HTTP
+// client (CA file, --debug trace, redirect policy).
+func newManagedIdentityClient(cfg Config, id string) (managedidentity.Client, error) {
+	mid := managedidentity.SystemAssigned()
+	if id != ManagedIdentitySystem {
+		mid = managedidentity.UserAssignedClientID(id)
+	}
+	var opts []managedidentity.ClientOption
+	if cfg.HTTPClient != nil {
+		opts = append(opts, managedidentity.WithHTTPClient(cfg.HTTPClient))
+	}
+	c, err := managedidentity.New(mid, opts...)
+	if err != nil {
+		return managedidentity.Client{}, &Error{Err: fmt.Errorf("setting up managed identity sign-in (%s): %s", identityName(id), oneLine(err.Error()))}
+	}
+	return c, nil
 }

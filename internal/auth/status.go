@@ -17,6 +17,7 @@ type StatusInfo struct {
 	ExpiresOn     time.Time `json:"expiresOn,omitzero"` // of the current access token
 	Scopes        []string  `json:"scopes"`
 	CacheFile     string    `json:"cacheFile,omitempty"` // device-code mode only
+	Sources       *Sources  `json:"sources,omitempty"`   // app-only modes: where the values came from
 }
 
 // Status reports the sign-in the current configuration selects, getting

@@ -51,6 +51,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case "POST /_emulator/federated-token":
 		s.controlFederatedToken(w, r)
+	case "GET " + githubTokenPath:
+		s.serveGitHubIDToken(w, r)
 	default:
 		controlError(w, http.StatusNotFound, "no control endpoint "+route+" (see docs/emulator.md)")
 	}

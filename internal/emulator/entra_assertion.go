@@ -86,7 +86,7 @@ func (s *Server) verifyFederatedAssertion(t *jwt) *assertionError {
 	if len(matches) == 0 {
 		return &assertionError{700211, fmt.Sprintf("No matching federated identity record found for presented assertion issuer '%s'.", iss)}
 	}
-	if !t.verify(&s.federated.key.PublicKey) {
+	if !s.federatedSignatureValid(t) {
 		return &assertionError{700027, "Client assertion failed signature validation."}
 	}
 	sub := t.str("sub")

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// serveEntra answers /{tenant}/...: discovery, keys, devicecode and token.
+// serveEntra answers /{tenant}/...: discovery, keys, devicecode, authorize
+// and token.
 func (s *Server) serveEntra(w http.ResponseWriter, r *http.Request) {
 	tenant, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	e := &entraReq{s: s, w: w, r: r, tenant: strings.ToLower(tenant), traceID: newGUID()}
@@ -25,6 +26,8 @@ func (s *Server) serveEntra(w http.ResponseWriter, r *http.Request) {
 		e.deviceCode()
 	case "POST /oauth2/v2.0/token":
 		e.token()
+	case "GET /oauth2/v2.0/authorize", "POST /oauth2/v2.0/authorize":
+		e.authorize()
 	default:
 		if strings.HasPrefix(rest, "oauth2/v2.0/") && r.Method != http.MethodPost {
 			e.fail(http.StatusMethodNotAllowed, "invalid_request", 900561, "The endpoint only accepts POST requests.")

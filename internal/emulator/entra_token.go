@@ -25,6 +25,8 @@ func (e *entraReq) token() {
 		e.refreshTokenGrant()
 	case "client_credentials":
 		e.clientCredentialsGrant()
+	case "authorization_code":
+		e.authorizationCodeGrant()
 	case "":
 		e.fail(http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.")
 	default:
@@ -103,8 +105,8 @@ func (e *entraReq) refreshTokenGrant() {
 
 // issueUserTokens answers a successful delegated grant: access, refresh and
 // ID token plus client_info, in the shapes MSAL Go decodes (docs/emulator.md,
-// "Entra ID").
-func (e *entraReq) issueUserTokens(user *tenant.User, clientID string, scopes []string) {
+// "Entra ID"). idClaims (a nonce) are added to the ID token.
+func (e *entraReq) issueUserTokens(user *tenant.User, clientID string, scopes []string, idClaims ...map[string]any) {
 	perms, echo, bad := e.s.delegatedScopes(scopes)
 	if bad != "" {
 		e.invalidResource(bad)
@@ -113,7 +115,7 @@ func (e *entraReq) issueUserTokens(user *tenant.User, clientID string, scopes []
 	lifetime := e.s.opts.TokenLifetime
 	at, _ := e.s.tokens.mint(subject{user: user, clientID: clientID, clientName: e.s.clientName(clientID), perms: perms}, lifetime)
 	rt := e.s.entra.newRefresh(refreshGrant{user: user, clientID: clientID, scopes: scopes})
-	id := e.s.idToken(user, clientID)
+	id := e.s.idToken(user, clientID, idClaims...)
 	e.s.secrets.add(secretAccessToken, at)
 	e.s.secrets.add(secretRefreshToken, rt)
 	e.s.secrets.add(secretIDToken, id)
@@ -133,13 +135,19 @@ func (e *entraReq) issueUserTokens(user *tenant.User, clientID string, scopes []
 }
 
 // idToken is a v2.0 ID token (MSAL reads its claims, not its signature).
-func (s *Server) idToken(u *tenant.User, clientID string) string {
+func (s *Server) idToken(u *tenant.User, clientID string, extra ...map[string]any) string {
 	now := s.clock.now()
-	return signHS256(s.tokens.key, map[string]any{"typ": "JWT"}, map[string]any{
+	claims := map[string]any{
 		"aud": clientID, "iss": s.issuer(), "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),
 		"name": u.DisplayName, "oid": u.ID, "preferred_username": u.UserPrincipalName,
 		"sub": u.ID, "tid": s.dir.File().TenantID, "ver": "2.0",
-	})
+	}
+	for _, m := range extra {
+		for k, v := range m {
+			claims[k] = v
+		}
+	}
+	return signHS256(s.tokens.key, map[string]any{"typ": "JWT"}, claims)
 }
 
 // clientName is the display name of an app id's service principal.

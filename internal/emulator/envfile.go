@@ -22,6 +22,11 @@ func (s *Server) envVars() []envVar {
 		{"PROVCTL_EMULATOR_CLIENT_ID", s.app.clientID},
 		{"PROVCTL_EMULATOR_CLIENT_SECRET", s.app.secret},
 		{"PROVCTL_EMULATOR_CLIENT_CERTIFICATE", s.certFile},
+		{"PROVCTL_EMULATOR_IDENTITY_ENDPOINT", s.identityURL()},
+		{"PROVCTL_EMULATOR_IDENTITY_HEADER", s.identityHeader()},
+		{"PROVCTL_EMULATOR_IDENTITY_CLIENT_ID", s.userAssignedIdentityID()},
+		{"PROVCTL_EMULATOR_GITHUB_TOKEN_URL", s.githubTokenURL()},
+		{"PROVCTL_EMULATOR_GITHUB_REQUEST_TOKEN", s.federated.github.requestToken},
 	}
 }
 

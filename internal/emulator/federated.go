@@ -12,8 +12,9 @@ import (
 // /_emulator/federated-token) and trusts them as client assertions when the
 // app has a matching federated credential.
 type federatedIssuer struct {
-	key *ecdsa.PrivateKey
-	kid string
+	key    *ecdsa.PrivateKey
+	kid    string
+	github *githubIssuer // GitHub Actions' token service (github_idtoken.go)
 }
 
 func newFederatedIssuer() (*federatedIssuer, error) {
@@ -21,7 +22,7 @@ func newFederatedIssuer() (*federatedIssuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &federatedIssuer{key: key, kid: randomToken(8)}, nil
+	return &federatedIssuer{key: key, kid: randomToken(8), github: newGitHubIssuer()}, nil
 }
 
 // mint returns an ES256 token like a CI system's OIDC token.

@@ -11,11 +11,12 @@ import (
 type requestKind int
 
 const (
-	kindUnknown requestKind = iota
-	kindGraph               // /beta/..., /v1.0/...
-	kindEntra               // /{tenant}/...
-	kindPage                // /devicelogin
-	kindControl             // /_emulator/...
+	kindUnknown  requestKind = iota
+	kindGraph                // /beta/..., /v1.0/...
+	kindEntra                // /{tenant}/...
+	kindPage                 // /devicelogin
+	kindControl              // /_emulator/...
+	kindIdentity             // /msi/token, the managed identity endpoint
 )
 
 func classify(path string) requestKind {
@@ -27,6 +28,8 @@ func classify(path string) requestKind {
 		return kindPage
 	case "_emulator":
 		return kindControl
+	case "msi":
+		return kindIdentity
 	case "":
 		return kindUnknown
 	}
@@ -77,6 +80,8 @@ func (s *Server) route(kind requestKind, w http.ResponseWriter, r *http.Request)
 		s.serveEntra(w, r)
 	case kindPage:
 		s.serveDeviceLogin(w, r)
+	case kindIdentity:
+		s.serveIdentity(w, r)
 	default:
 		http.NotFound(w, r)
 	}

@@ -88,6 +88,8 @@ type Server struct {
 	envToken   string
 	logMu      sync.Mutex
 	publicApps map[string]bool
+	codes      authCodes        // issued at /authorize (entra_authcode.go)
+	identity   identityEndpoint // the managed identity endpoint (identity.go)
 }
 
 // appRegistration is the seeded app for app-only sign-in.

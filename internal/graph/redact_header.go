@@ -9,6 +9,7 @@ import (
 // sensitiveHeaders carry credentials whole: their values never show.
 var sensitiveHeaders = map[string]bool{
 	"Authorization": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true,
+	"X-Identity-Header": true, // the App Service managed identity secret (IDENTITY_HEADER)
 }
 
 // challengeHeaders are the 401 challenges; they stay readable (error and

@@ -41,6 +41,7 @@ var sensitiveKeys = map[string]bool{
 	"accesstoken": true, "refreshtoken": true, "idtoken": true, "clientsecret": true,
 	"clientassertion": true, "assertion": true, "devicecode": true, "code": true,
 	"password": true, "clientinfo": true, "token": true, "secret": true, "secrettext": true,
+	"codeverifier": true, // PKCE: redeems the authorization code
 }
 
 func normalizeKey(k string) string {

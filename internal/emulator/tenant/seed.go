@@ -31,7 +31,8 @@ var builtinTenant []byte
 //	  "publicClients": ["14d82eec-204b-4c2f-b7e8-296a70dab67e"],
 //	  "servicePrincipals": [{"id": "…", "appId": "…", "displayName": "Box", "assignments": ["<user or group id>"],
 //	    "jobs": [{"id": "BoxOutDelta.…", "templateId": "BoxOutDelta", "state": "Active", "outcome": "success",
-//	      "pendingPolls": 1, "rules": [{"id": "…", "name": "USER_TO_USER", "objectType": "User"}]}]}]
+//	      "pendingPolls": 1, "rules": [{"id": "…", "name": "USER_TO_USER", "objectType": "User"}]}]}],
+//	  "managedIdentities": [{"clientId": "…", "principalId": "…", "displayName": "…", "userAssigned": false}]
 //	}
 type File struct {
 	TenantID          string             `json:"tenantId"`
@@ -42,6 +43,7 @@ type File struct {
 	Application       Application        `json:"application"`
 	PublicClients     []string           `json:"publicClients"`
 	ServicePrincipals []ServicePrincipal `json:"servicePrincipals"`
+	ManagedIdentities []ManagedIdentity  `json:"managedIdentities,omitempty"`
 }
 
 // User is a user of the tenant.
@@ -255,5 +257,6 @@ func (t *File) validate() error {
 			}
 		}
 	}
+	errs = append(errs, validateManagedIdentities(t.ManagedIdentities)...)
 	return errors.Join(errs...)
 }
