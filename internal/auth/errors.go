@@ -208,14 +208,10 @@ func scrub(s string, secrets []string) string {
 func publicError(ctx context.Context, err error) error {
 	f := classify(ctx, err)
 	switch f.kind {
-	case kindCanceled, kindLocked:
+	case kindCanceled:
 		return fmt.Errorf("sign-in: %w", f.cause)
-	case kindLocal:
-		return fmt.Errorf("sign-in: the token cache: %s", f.text)
-	case kindNetwork:
-		return fmt.Errorf("sign-in: cannot reach the authority: %s", f.text)
-	case kindServer:
-		return fmt.Errorf("sign-in: the authority failed: %s", f.text)
+	case kindLocked, kindLocal, kindNetwork, kindServer:
+		return f.localOrTransport()
 	case kindRejected:
 		if f.oauth.hasCode(65001) || f.oauth.SubError == "consent_required" {
 			return notSignedIn("a permission this command needs was not granted at sign-in: run `provctl login` (with --scope for it, or ask an admin to consent): " + f.text)
@@ -239,4 +235,19 @@ func appError(ctx context.Context, err error, mode Mode, secrets ...string) erro
 	default:
 		return &Error{Err: fmt.Errorf("app-only sign-in (%s, %s) failed: %s", mode, modeVariable(mode), f.text)}
 	}
+}
+
+// localOrTransport words the failures that are no one's answer to the
+// sign-in itself — the cache's lock or file, the network, the authority
+// failing — alike for every flow; logging in again would not help.
+func (f failure) localOrTransport() error {
+	switch f.kind {
+	case kindLocked:
+		return fmt.Errorf("sign-in: %w", f.cause)
+	case kindLocal:
+		return fmt.Errorf("sign-in: the token cache: %s", f.text)
+	case kindNetwork:
+		return fmt.Errorf("sign-in: cannot reach the authority: %s", f.text)
+	}
+	return fmt.Errorf("sign-in: the authority failed: %s", f.text)
 }

@@ -130,14 +130,8 @@ func loginError(ctx context.Context, err error, shown bool) error {
 			return errors.New("sign-in: cannot reach the authority: no device code came before the wait ended (--timeout)")
 		}
 		return &Error{Err: errors.New("sign-in timed out before the code was used: run `provctl login` again")}
-	case kindLocked:
-		return fmt.Errorf("sign-in: %w", f.cause)
-	case kindLocal:
-		return fmt.Errorf("sign-in: the token cache: %s", f.text)
-	case kindNetwork:
-		return fmt.Errorf("sign-in: cannot reach the authority: %s", f.text)
-	case kindServer:
-		return fmt.Errorf("sign-in: the authority failed: %s", f.text)
+	case kindLocked, kindLocal, kindNetwork, kindServer:
+		return f.localOrTransport()
 	case kindRejected:
 		switch f.oauth.Code {
 		case "expired_token":

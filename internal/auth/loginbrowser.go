@@ -82,14 +82,8 @@ func browserLoginError(ctx context.Context, err error, shown bool) error {
 			return errors.New("sign-in: cannot reach the authority: no sign-in page could be made before the wait ended (--timeout)")
 		}
 		return &Error{Err: errors.New("sign-in timed out: the browser sign-in was not finished before the wait ended (--timeout, default 15m): run `provctl login --browser` again, or `provctl login` for a device code")}
-	case kindLocked:
-		return fmt.Errorf("sign-in: %w", f.cause)
-	case kindLocal:
-		return fmt.Errorf("sign-in: the token cache: %s", f.text)
-	case kindNetwork:
-		return fmt.Errorf("sign-in: cannot reach the authority: %s", f.text)
-	case kindServer:
-		return fmt.Errorf("sign-in: the authority failed: %s", f.text)
+	case kindLocked, kindLocal, kindNetwork, kindServer:
+		return f.localOrTransport()
 	case kindRejected:
 		return &Error{Err: fmt.Errorf("sign-in failed: the authority refused the code: %s", f.text)}
 	}
