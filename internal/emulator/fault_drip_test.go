@@ -38,7 +38,9 @@ func TestDrip(t *testing.T) {
 
 	// Endless: the body never ends; the client has to give up.
 	h.arm(fault{Path: path, Status: 400, DripMs: 1, DripEndless: true})
-	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	// Long enough for the JSON (a byte a millisecond) to arrive whole on a
+	// loaded machine before the endless padding; it failed at 600ms once.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	st, body, err = h.send(ctx, "GET", path, "", "", auth...)
 	trimmed := strings.TrimRight(body, " ")
