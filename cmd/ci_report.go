@@ -58,8 +58,8 @@ func (f *Factory) setUpCI(cmd *cobra.Command) (skippedOK bool, setup ciSetup, er
 		setup.heartbeat = s.Heartbeat
 	}
 	if ci.HasCommands() {
-		log := f.Streams.ErrOut
-		f.Streams.ErrOut = output.GuardCommands(log)
+		f.guardStderr()
+		log := f.rawErr // the annotations are meant to be commands
 		setup.reporter = &ciReport{ci: ci, log: log, streams: f.Streams, command: cmd.CommandPath(),
 			skippedOK: s.SkippedOK, secrets: f.envSecrets()}
 	}
@@ -138,4 +138,16 @@ func ciReason(r *provision.Reason) string {
 		text += "."
 	}
 	return text + " Recommended action: " + action
+}
+
+// guardStderr, in a CI that reads commands from the log (GitHub Actions,
+// Azure Pipelines), passes stderr through output.GuardCommands for every
+// command, so no text from Graph or a --debug trace can pass for one; the
+// raw stream is kept for the CI report's own commands. Once per process.
+func (f *Factory) guardStderr() {
+	if f.rawErr != nil || !output.DetectCI(f.Getenv).HasCommands() {
+		return
+	}
+	f.rawErr = f.Streams.ErrOut
+	f.Streams.ErrOut = output.GuardCommands(f.rawErr)
 }

@@ -24,6 +24,8 @@ import (
 type Factory struct {
 	Streams *output.Streams
 	Getenv  func(string) string
+	// rawErr is stderr before guardStderr wrapped it (nil when not).
+	rawErr io.Writer
 
 	// Global flag values.
 	Output     string

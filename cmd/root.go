@@ -97,6 +97,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 		if err := rejectEmptyFlags(cmd); err != nil {
 			return err
 		}
+		f.guardStderr()
 		f.boundCommand(cmd)
 		// cobra checks these after this hook, with plain errors: check
 		// them first so that they are usage errors.
