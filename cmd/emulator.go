@@ -74,7 +74,7 @@ It runs until interrupted (Ctrl-C or SIGTERM).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
-	fl.StringVar(&opts.EnvFile, "env-file", "", "write `export` lines for a shell to this file (mode 0600)")
+	fl.StringVar(&opts.EnvFile, "env-file", "", "write export lines for a shell to this file (mode 0600)")
 	fl.StringVar(&opts.TenantFile, "tenant-file", "", "JSON tenant seed replacing the built-in tenant")
 	fl.DurationVar(&opts.AutoApprove, "auto-approve", 0, "approve device codes automatically after this delay (0: use /devicelogin)")
 	fl.DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens")

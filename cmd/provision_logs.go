@@ -22,8 +22,8 @@ type LogsOptions struct {
 	ChangeID string
 	Status   string
 	Action   string
-	Since    time.Duration
-	Until    string
+	Since    timeBound
+	Until    timeBound
 	Top      int
 
 	Printer *output.Printer
@@ -45,8 +45,11 @@ func NewCmdLogs(f *Factory, runF func(context.Context, *LogsOptions) error) *cob
 		Long: `List entries of the provisioning logs (GET /auditLogs/provisioning), newest
 first, filtered on the server. Needs AuditLog.Read.All and Directory.Read.All.
 
-Each entry is shown as the same Outcome that poll and run print.`,
+Each entry is shown as the same Outcome that poll and run print. --since and
+--until each take a time ago (24h, 90m, 7d, 1d12h) or a time (RFC 3339, or a
+date for midnight UTC).`,
 		Example: `  $ provctl provision logs --sp Box --since 24h
+  $ provctl provision logs --sp Box --since 7d --until 2026-11-28
   $ provctl provision logs --sp Box --status failure -o json --jq '.[].reason'
   $ provctl provision logs --change-id 0f8c1e2a-… --top 1`,
 		Args: noArgs,
@@ -74,14 +77,6 @@ Each entry is shown as the same Outcome that poll and run print.`,
 			if opts.Top < 1 || opts.Top > 500 {
 				return usageErr(fmt.Errorf("--top must be between 1 and 500, got %d", opts.Top))
 			}
-			if opts.Since < 0 {
-				return usageErr(fmt.Errorf("--since must be positive"))
-			}
-			if opts.Until != "" {
-				if _, err := time.Parse(time.RFC3339, opts.Until); err != nil {
-					return usageErr(fmt.Errorf("--until %q: use an RFC 3339 time such as 2026-11-28T10:00:00Z", opts.Until))
-				}
-			}
 			var err error
 			if opts.Printer, err = f.Printer(cmd); err != nil {
 				return err
@@ -102,8 +97,8 @@ Each entry is shown as the same Outcome that poll and run print.`,
 	fl.StringVar(&opts.ChangeID, "change-id", "", "change id of one provisioning request")
 	fl.StringVar(&opts.Status, "status", "", "success, failure, skipped or warning")
 	fl.StringVar(&opts.Action, "action", "", "create, update, delete, disable, stagedDelete or other")
-	fl.DurationVar(&opts.Since, "since", 0, "only entries newer than this, e.g. 24h")
-	fl.StringVar(&opts.Until, "until", "", "only entries older than this RFC 3339 time")
+	fl.Var(&opts.Since, "since", "only entries newer than this: a time ago (24h, 7d) or a time (2026-11-28T10:00:00Z, 2026-11-28)")
+	fl.Var(&opts.Until, "until", "only entries older than this: a time ago (2h, 1d) or a time (2026-11-28T10:00:00Z, 2026-11-28)")
 	fl.IntVar(&opts.Top, "top", 50, "how many entries at most (1-500)")
 	_ = c.RegisterFlagCompletionFunc("status", fixedCompletion(logStatuses...))
 	_ = c.RegisterFlagCompletionFunc("action", fixedCompletion(logActions...))
@@ -128,9 +123,12 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 	if err != nil {
 		return err
 	}
-	q := provision.LogQuery{SubjectID: subjectID, ChangeID: opts.ChangeID, Status: opts.Status, Action: opts.Action, Until: opts.Until, Top: opts.Top, Limit: opts.Top}
-	if opts.Since > 0 {
-		q.Since = opts.Now().Add(-opts.Since).UTC().Format(time.RFC3339)
+	q := provision.LogQuery{SubjectID: subjectID, ChangeID: opts.ChangeID, Status: opts.Status, Action: opts.Action, Top: opts.Top, Limit: opts.Top}
+	if opts.Since.given() {
+		q.Since = opts.Since.time(opts.Now()).UTC().Format(time.RFC3339)
+	}
+	if opts.Until.given() {
+		q.Until = opts.Until.time(opts.Now()).UTC().Format(time.RFC3339)
 	}
 	spID := ""
 	if opts.SP != "" {

@@ -128,7 +128,7 @@ the worst outcome wins when several users or members are given.`,
 	fl := c.Flags()
 	fl.StringVar(&opts.SP, "sp", "", "service principal: object id, appId or display name (required)")
 	fl.StringVar(&opts.Job, "job", "", "synchronization job id or template id; optional when the app has one job")
-	fl.StringVar(&opts.Rule, "rule", "", "synchronization rule id (see `provctl job rules`); picked by subject type when left out")
+	fl.StringVar(&opts.Rule, "rule", "", "synchronization rule id (see provctl job rules); picked by subject type when left out")
 	fl.StringArrayVar(&opts.Users, "user", nil, "user object id or UPN (repeatable); for cloud sync, an AD distinguished name")
 	fl.StringVar(&opts.Group, "group", "", "group object id or display name")
 	fl.StringArrayVar(&opts.Members, "member", nil, "with --group: a member's object id or UPN (repeatable, at most 5)")
