@@ -271,7 +271,11 @@ main() {
     finish error 2
   fi
   [ "$wait" = false ] || args+=(--wait)
-  [ -z "${INPUT_TIMEOUT:-}" ] || args+=("--timeout=$INPUT_TIMEOUT")
+  # --timeout bounds a wait, or a run over a list; one user without wait is
+  # bounded by provctl's --command-timeout (and provctl refuses --timeout).
+  if [ "$wait" != false ] || [ "$n" -gt 1 ] || [ -n "$file" ]; then
+    [ -z "${INPUT_TIMEOUT:-}" ] || args+=("--timeout=$INPUT_TIMEOUT")
+  fi
   [ "$skipped_ok" = false ] || args+=(--skipped-ok)
 
   if [ "${PROVCTL_ACTION_SKIP_INSTALL:-}" = 1 ]; then

@@ -65,6 +65,9 @@ help exit-codes").`,
 			if opts.Source, err = provision.ParsePollSource(source); err != nil {
 				return err
 			}
+			if err := waitFlagsNeedWait(cmd, opts.Wait, false); err != nil {
+				return err
+			}
 			if err := validateWaitFlags(opts.Interval, opts.Timeout); err != nil {
 				return err
 			}
@@ -105,6 +108,23 @@ func addWaitFlags(c *cobra.Command, wait *bool, interval, timeout *time.Duration
 	c.Flags().BoolVar(wait, "wait", false, "poll until the outcome is final")
 	c.Flags().DurationVar(interval, "interval", 5*time.Second, "with --wait: time between polls")
 	c.Flags().DurationVar(timeout, "timeout", 10*time.Minute, "with --wait: give up (exit 5) after this long")
+}
+
+// waitFlagsNeedWait refuses --interval and --timeout without --wait (a
+// bound that silently bounds nothing is a script that does not do what its
+// author thinks); a run over a list takes --timeout alone (its own bound).
+func waitFlagsNeedWait(cmd *cobra.Command, wait, listRun bool) error {
+	if wait {
+		return nil
+	}
+	changed := cmd.Flags().Changed
+	switch {
+	case changed("interval"):
+		return usageErr(errors.New("--interval goes with --wait"))
+	case changed("timeout") && !listRun:
+		return usageErr(errors.New("--timeout goes with --wait: without it the command is bounded by --command-timeout"))
+	}
+	return nil
 }
 
 func validateWaitFlags(interval, timeout time.Duration) error {

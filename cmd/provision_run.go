@@ -87,6 +87,9 @@ the worst outcome wins when several users or members are given.`,
   $ provctl provision run --sp Box --members-of "Onboarding Wave" --wait --max-failures 5`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := waitFlagsNeedWait(cmd, opts.Wait, opts.bulkFlagsUsed()); err != nil {
+				return err
+			}
 			if err := validateWaitFlags(opts.Interval, opts.Timeout); err != nil {
 				return err
 			}
