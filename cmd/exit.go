@@ -2,9 +2,12 @@ package cmd
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -217,6 +220,27 @@ func errorHint(err error, rc reportContext) string {
 	}
 	if errors.Is(err, provision.ErrWaitTimeout) {
 		return "raise --timeout, or poll again later"
+	}
+	return networkHint(err, rc)
+}
+
+// networkHint names the settings behind a connection that failed before
+// Graph could answer: an untrusted certificate, nothing listening, or a
+// name that does not resolve.
+func networkHint(err error, rc reportContext) string {
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var dns *net.DNSError
+	graphURL := rc.settings.Source("graph-url")
+	switch {
+	case errors.As(err, &unknownCA):
+		return "the server's certificate is not signed by a CA this machine trusts: behind a TLS-inspecting proxy, or with the emulator, set PROVCTL_CA_FILE to its CA certificate (PEM), e.g. the emulator's ca.pem"
+	case errors.As(err, &hostname):
+		return "the server's certificate is for another name: check the Graph URL (" + graphURL + ") and --cloud"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing answers at that address: check the Graph URL (" + graphURL + ") and --cloud; is the emulator running? (a proxy: HTTPS_PROXY, NO_PROXY)"
+	case errors.As(err, &dns):
+		return "the host name does not resolve: check the Graph URL (" + graphURL + "), --cloud, and HTTPS_PROXY"
 	}
 	return ""
 }
