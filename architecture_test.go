@@ -41,6 +41,7 @@ var layerRules = []layerRule{
 	{layer: "internal/graph", why: "graph is the HTTP layer and defines TokenSource itself"},
 	{layer: "internal/auth", why: "auth implements graph.TokenSource without importing it"},
 	{layer: "internal/output", why: "output renders any value and knows no domain"},
+	{layer: "internal/doctor", why: "doctor's checks probe networks and read token claims; cmd gives them provctl's settings, so they can be tested alone"},
 	{layer: "internal/provision", allow: []string{"internal/graph"},
 		forbid: []string{"github.com/spf13/cobra", "github.com/spf13/viper"},
 		why:    "provision is the domain: it knows nothing of cobra, viper or terminals"},

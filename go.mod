@@ -12,12 +12,12 @@ require (
 	github.com/mattn/go-isatty v0.0.24
 	github.com/pkg/browser v0.0.0-20210911075715-681adbf594b8
 	github.com/rhysd/actionlint v1.7.12
+	github.com/rivo/uniseg v0.4.7
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10
 	github.com/spf13/viper v1.21.0
 	golang.org/x/term v0.48.0
-	golang.org/x/text v0.28.0
 	sigs.k8s.io/yaml v1.6.0
 	software.sslmate.com/src/go-pkcs12 v0.6.0
 )
@@ -49,5 +49,6 @@ require (
 	golang.org/x/crypto v0.11.0 // indirect
 	golang.org/x/sync v0.20.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/text v0.28.0 // indirect
 	golang.org/x/tools v0.35.0 // indirect
 )

@@ -51,6 +51,8 @@ var secretCommands = []struct {
 	{[]string{"provision", "poll", "--sp", "Box", "--job", "BoxOutDelta"}, false},
 	{[]string{"provision", "run", "--sp", "Box", "--job", "BoxOutDelta", "--rule", "ea807875-5618-4f0a-9125-0b46a05298ca", "--user", "adele@contoso.test"}, false},
 	{[]string{"provision", "logs", "--sp", "Box"}, false},
+	{[]string{"provision", "logs", "--sp", "Box", "--summary"}, false},
+	{[]string{"doctor", "--sp", "Box"}, false},
 	{[]string{"job", "start", "--sp", "Box", "--job", "BoxOutDelta"}, false},
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/provctl/provctl/internal/auth"
 	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
 )
 
 // modeVariables name the variable that selects each non-interactive mode.
@@ -218,24 +219,45 @@ func NewCmdAuth(f *Factory) *cobra.Command {
 
 // AuthStatusOptions are the inputs of `auth status`.
 type AuthStatusOptions struct {
+	Offline bool // --offline: describe what is stored, send nothing
+
 	Config  auth.Config
 	Streams *output.Streams
 	Printer *output.Printer
+	// Graph is the Graph API signed in with the given (verified) tokens.
+	Graph func(tokens auth.TokenSource) (provision.GraphAPI, error)
 }
 
 // NewCmdAuthStatus builds `auth status`.
 func NewCmdAuthStatus(f *Factory, runF func(context.Context, *AuthStatusOptions) error) *cobra.Command {
 	opts := &AuthStatusOptions{}
-	return &cobra.Command{
-		Use:   "status",
-		Short: "Show who is signed in: mode, account, tenant, cloud, expiry",
+	c := &cobra.Command{
+		Use:   "status [--offline]",
+		Short: "Check the sign-in with the authority and Graph: mode, account, tenant, expiry",
 		Long: `Show the sign-in the current settings select: mode (static, federated,
-certificate, secret or device-code), account, tenant, cloud, client id,
-authority, when the current access token expires and its scopes. A token is
-obtained (refreshed silently if needed) to prove the sign-in works, but never
-shown. Exits 4 when not signed in.`,
+github-oidc, certificate, secret, managed-identity or device-code), account,
+tenant, cloud, client id, authority, when the access token expires and its
+scopes, and check that it works, as a command would use it:
+
+  - the authority is asked for a new token now, silently: the refresh token
+    of "provctl login" is redeemed even while a cached access token is still
+    valid (a revoked sign-in is only found by using it), and app-only modes
+    present their credential;
+  - Graph is asked for its own service principal: any answer but 401 means
+    it accepts the token (no permission beyond the commands' own is needed).
+
+The token is never shown. "check" in JSON says how each part went: ok,
+failed or skipped (a static token has no authority to ask).
+
+Exits 0 when the sign-in works, 4 when it does not (not signed in, expired,
+revoked, refused), with the fix: run "provctl login", or check the variable
+that selects an app-only mode. A network failure exits 1.
+
+--offline describes what is stored (account, cached token expiry, scopes)
+without any request; it cannot tell a revoked sign-in from a good one.`,
 		Example: `  $ provctl auth status
-  $ provctl auth status -o json --jq .expiresOn`,
+  $ provctl auth status --offline
+  $ provctl auth status -o json --jq .check`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -246,26 +268,88 @@ shown. Exits 4 when not signed in.`,
 			if opts.Printer, err = f.Printer(cmd); err != nil {
 				return err
 			}
+			opts.Graph = func(tokens auth.TokenSource) (provision.GraphAPI, error) {
+				return f.graphWith(cmd, tokens, scopeSyncRead)
+			}
 			if runF != nil {
 				return runF(runContext(cmd), opts)
 			}
 			return authStatusRun(runContext(cmd), opts)
 		},
 	}
+	c.Flags().BoolVar(&opts.Offline, "offline", false, "describe the stored sign-in without any request (cannot tell a revoked one)")
+	return c
+}
+
+// authStatus is the data of `auth status`: the sign-in and how it was
+// checked. Its JSON is StatusInfo's fields plus "check".
+type authStatus struct {
+	*auth.StatusInfo
+	Check authStatusCheck `json:"check"`
+}
+
+// authStatusCheck says how each part of the check went: ok, failed or
+// skipped.
+type authStatusCheck struct {
+	Authority string `json:"authority"` // a new token from the authority, now
+	Graph     string `json:"graph"`     // Graph accepted the token
+	forbidden bool   // Graph accepted it but refused to list service principals
 }
 
 func authStatusRun(ctx context.Context, opts *AuthStatusOptions) error {
-	info, err := auth.Status(ctx, opts.Config)
+	if opts.Offline {
+		info, err := auth.CachedStatus(ctx, opts.Config)
+		if err != nil {
+			return err
+		}
+		return printAuthStatus(ctx, opts, authStatus{info, authStatusCheck{Authority: checkSkipped, Graph: checkSkipped}})
+	}
+	info, tokens, err := auth.Verify(ctx, opts.Config)
+	if err != nil {
+		// Show what is remembered and that the check failed; the error
+		// (stderr) names the fix.
+		printCachedOnFailure(ctx, opts, authStatusCheck{Authority: checkFailed, Graph: checkSkipped})
+		return err
+	}
+	check := authStatusCheck{Authority: checkOK, Graph: checkOK}
+	if info.Mode == auth.ModeStatic {
+		check.Authority = checkSkipped
+	}
+	g, err := opts.Graph(tokens)
 	if err != nil {
 		return err
 	}
-	return opts.Printer.PrintContext(ctx, info, authStatusView{info: info, now: time.Now()})
+	probe, err := probeGraph(ctx, g)
+	if err != nil {
+		check.Graph = checkFailed
+		if perr := printAuthStatus(ctx, opts, authStatus{info, check}); perr != nil {
+			return perr
+		}
+		return err
+	}
+	check.forbidden = probe.Forbidden
+	return printAuthStatus(ctx, opts, authStatus{info, check})
+}
+
+// printCachedOnFailure prints the stored view with a failed check, when
+// there is one (a sign-in that was never made has none).
+func printCachedOnFailure(ctx context.Context, opts *AuthStatusOptions, check authStatusCheck) {
+	cfg := opts.Config
+	cfg.Warn = nil // Verify already warned about the same files
+	if info, err := auth.CachedStatus(ctx, cfg); err == nil {
+		_ = printAuthStatus(ctx, opts, authStatus{info, check})
+	}
+}
+
+func printAuthStatus(ctx context.Context, opts *AuthStatusOptions, st authStatus) error {
+	return opts.Printer.PrintContext(ctx, st, authStatusView{info: st.StatusInfo, check: st.Check, now: time.Now()})
 }
 
 // authStatusView shows StatusInfo as "Name: value" lines.
 type authStatusView struct {
-	info *auth.StatusInfo
-	now  time.Time
+	info  *auth.StatusInfo
+	check authStatusCheck
+	now   time.Time
 }
 
 func (v authStatusView) View() []output.Section {
@@ -295,7 +379,33 @@ func (v authStatusView) View() []output.Section {
 	}
 	add("Scopes", strings.Join(i.Scopes, " "), output.Plain)
 	add("Cache", i.CacheFile, output.Muted)
+	text, style := v.check.text(i.Mode)
+	add("Checked", text, style)
 	return []output.Section{s}
+}
+
+// text says in words how the sign-in was checked.
+func (c authStatusCheck) text(mode auth.Mode) (string, output.Style) {
+	issuer := "the authority"
+	if mode == auth.ModeManagedIdentity {
+		issuer = "the managed identity endpoint"
+	}
+	switch {
+	case c.Authority == checkSkipped && c.Graph == checkSkipped:
+		return "not checked (--offline): what is stored, which a revoked sign-in still shows", output.Muted
+	case c.Authority == checkFailed:
+		return issuer + " did not issue a new token", output.Failure
+	case c.Graph == checkFailed:
+		return "Graph did not accept the token", output.Failure
+	}
+	text := issuer + " issued a new token just now; Graph accepted it"
+	if c.Authority == checkSkipped {
+		text = "Graph accepted the token (a static token has no authority to ask)"
+	}
+	if c.forbidden {
+		return text + ", but refused this sign-in to read service principals (see provctl doctor)", output.Warning
+	}
+	return text, output.Success
 }
 
 // durationText is a short, human duration: 30s, 4m30s, 45m, 2h05m, 3d.

@@ -21,6 +21,9 @@ func (f *Factory) boundCommand(cmd *cobra.Command) {
 	if wait := cmd.Flags().Lookup("wait"); wait != nil && wait.Value.String() == "true" {
 		return
 	}
+	if follow := cmd.Flags().Lookup("follow"); follow != nil && follow.Value.String() == "true" {
+		return // logs --follow: until Ctrl-C or its --timeout; each request is bounded
+	}
 	if bulkRun(cmd) {
 		return // bounded once its users are known (BulkOptions.budget)
 	}

@@ -2,11 +2,13 @@ package cmd
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -15,7 +17,10 @@ import (
 
 // The config file is the user's: provctl edits it line by line, keeping
 // comments, order and mode, and only ever one top-level key with a plain
-// scalar value (`login --identity` and `logout` with managed-identity).
+// scalar value (`login --identity`, `logout` with managed-identity, and
+// `provctl config set|unset`). Every edit is read back before it is
+// written: the key must read as asked and every other key as before, or
+// the file is left alone.
 
 // keyLine matches a top-level line for key ("key: value", "key:").
 func keyLine(key string) *regexp.Regexp {
@@ -24,61 +29,158 @@ func keyLine(key string) *regexp.Regexp {
 
 // setConfigKey makes key: value the file's setting for key, replacing the
 // first line for it and dropping others, else appending a line. A missing
-// file is created 0600 (its folder 0700). The result is read back and must
-// give value.
+// file is created 0600 (its folder 0700). The value is quoted when YAML
+// would read it plain as something else ("0123", "a # b").
 func setConfigKey(path, key, value string) error {
 	data, mode, err := readConfigFile(path)
 	if err != nil {
 		return err
 	}
-	re, line, done := keyLine(key), key+": "+value, false
-	var out []string
-	for _, l := range splitLines(data) {
-		if re.MatchString(l) {
-			if !done {
-				out = append(out, line+"\n")
-				done = true
-			}
-			continue
-		}
-		out = append(out, l)
+	line := key + ": " + yamlScalar(value)
+	old := splitLines(data)
+	lines, at := dropKey(old, key)
+	if at >= 0 {
+		line += trailingComment(old, key)
 	}
-	if !done {
-		if n := len(out); n > 0 && !strings.HasSuffix(out[n-1], "\n") {
-			out[n-1] += "\n"
+	if at < 0 {
+		if n := len(lines); n > 0 && !strings.HasSuffix(lines[n-1], "\n") {
+			lines[n-1] += "\n"
 		}
-		out = append(out, line+"\n")
+		at = len(lines)
 	}
+	out := append(lines[:at:at], append([]string{line + "\n"}, lines[at:]...)...)
 	result := []byte(strings.Join(out, ""))
-	v := viper.New()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(bytes.NewReader(result)); err != nil || v.GetString(key) != value {
+	if err := checkEdit(data, result, key, &value); err != nil {
 		return fmt.Errorf("the file is not plain enough YAML to edit: add `%s` to it yourself", line)
 	}
 	return writeConfigFile(path, result, mode)
 }
 
-// removeConfigKey deletes key's top-level lines; a missing file or key
-// removes nothing.
+// removeConfigKey deletes key's top-level lines (and the indented lines of
+// a value spread over several); a missing file or key removes nothing.
 func removeConfigKey(path, key string) (bool, error) {
 	data, mode, err := readConfigFile(path)
 	if err != nil || len(data) == 0 {
 		return false, err
 	}
-	re := keyLine(key)
-	var out []string
-	removed := false
-	for _, l := range splitLines(data) {
-		if re.MatchString(l) {
-			removed = true
-			continue
-		}
-		out = append(out, l)
-	}
-	if !removed {
+	lines, at := dropKey(splitLines(data), key)
+	if at < 0 {
 		return false, nil
 	}
-	return true, writeConfigFile(path, []byte(strings.Join(out, "")), mode)
+	result := []byte(strings.Join(lines, ""))
+	if err := checkEdit(data, result, key, nil); err != nil {
+		return false, fmt.Errorf("the file is not plain enough YAML to edit: remove %s from it yourself", key)
+	}
+	return true, writeConfigFile(path, result, mode)
+}
+
+// configFileHasKey says whether the file has a top-level line for key.
+func configFileHasKey(path, key string) (bool, error) {
+	data, _, err := readConfigFile(path)
+	if err != nil {
+		return false, err
+	}
+	_, at := dropKey(splitLines(data), key)
+	return at >= 0, nil
+}
+
+// dropKey removes key's top-level lines and the lines that continue its
+// value (indented, or a top-level "- " list item), returning the rest and
+// where the first removed line was (-1: none).
+func dropKey(lines []string, key string) ([]string, int) {
+	re := keyLine(key)
+	var out []string
+	at, inValue := -1, false
+	for _, l := range lines {
+		switch {
+		case re.MatchString(l):
+			if at < 0 {
+				at = len(out)
+			}
+			inValue = true
+			continue
+		case inValue && isContinuation(l):
+			continue
+		}
+		inValue = false
+		out = append(out, l)
+	}
+	return out, at
+}
+
+// trailingComment is the comment at the end of key's first line ("   #
+// slow proxy"), kept when its value is replaced; "" when there is none or
+// the value is quoted (a # may then be part of it).
+func trailingComment(lines []string, key string) string {
+	re := keyLine(key)
+	for _, l := range lines {
+		loc := re.FindStringIndex(l)
+		if loc == nil {
+			continue
+		}
+		rest := strings.TrimRight(l[loc[1]:], "\r\n")
+		for i := 1; i < len(rest); i++ {
+			if rest[i] != '#' || (rest[i-1] != ' ' && rest[i-1] != '\t') {
+				continue
+			}
+			value := strings.TrimRight(rest[:i], " \t")
+			if strings.TrimSpace(value) == "" || strings.ContainsAny(value, `"'`) {
+				return "" // no value ("key:  # about what follows"), or a # that may be inside quotes
+			}
+			return rest[len(value):]
+		}
+		return ""
+	}
+	return ""
+}
+
+// isContinuation says whether l can only belong to the value above it.
+func isContinuation(l string) bool {
+	return strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") ||
+		strings.HasPrefix(l, "- ") || strings.TrimRight(l, "\r\n") == "-"
+}
+
+// yamlScalar is value as YAML reads it back unchanged: plain where it can
+// be, else a double-quoted string (JSON's escapes are YAML's).
+func yamlScalar(value string) string {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(strings.NewReader("k: " + value + "\n")); err == nil && value != "" && v.GetString("k") == value {
+		return value
+	}
+	q, _ := json.Marshal(value)
+	return string(q)
+}
+
+// checkEdit reads before and after as the settings are read: after must
+// parse, give want for key (or no key when want is nil), and every other
+// key as before.
+func checkEdit(before, after []byte, key string, want *string) error {
+	read := func(data []byte) (*viper.Viper, error) {
+		v := viper.New()
+		v.SetConfigType("yaml")
+		return v, v.ReadConfig(bytes.NewReader(data))
+	}
+	old, err := read(before)
+	if err != nil {
+		old = viper.New() // a file that did not parse may be fixed by the edit
+	}
+	v, err := read(after)
+	if err != nil {
+		return err
+	}
+	switch {
+	case want == nil && v.IsSet(key):
+		return fmt.Errorf("%s is still set", key)
+	case want != nil && v.GetString(key) != *want:
+		return fmt.Errorf("%s reads %q", key, v.GetString(key))
+	}
+	for _, k := range old.AllKeys() {
+		if k != key && !strings.HasPrefix(k, key+".") && !reflect.DeepEqual(old.Get(k), v.Get(k)) {
+			return fmt.Errorf("%s changed", k)
+		}
+	}
+	return nil
 }
 
 // readConfigFile returns the file and its mode; a missing file is empty,
@@ -95,8 +197,8 @@ func readConfigFile(path string) ([]byte, fs.FileMode, error) {
 	return data, st.Mode().Perm(), err
 }
 
-// writeConfigFile replaces path atomically (a temporary file renamed over
-// it), creating its folder 0700 if needed.
+// writeConfigFile replaces path atomically (a temporary file in the same
+// folder, synced, renamed over it), creating its folder 0700 if needed.
 func writeConfigFile(path string, data []byte, mode fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -112,6 +214,10 @@ func writeConfigFile(path string, data []byte, mode fs.FileMode) error {
 		return err
 	}
 	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return err
 	}

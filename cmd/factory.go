@@ -31,6 +31,7 @@ type Factory struct {
 	Output     string
 	JQ         string
 	NoColor    bool
+	NoHeaders  bool
 	Debug      bool
 	APIVersion string
 	Cloud      string
@@ -85,10 +86,17 @@ func (f *Factory) Printer(cmd *cobra.Command) (*output.Printer, error) {
 	if err != nil {
 		return nil, usageErr(err)
 	}
+	if s.sources["output"] == "" {
+		format = "" // the default: table, or JSON with --jq
+	}
 	p, err := output.NewPrinter(f.Streams, format, f.JQ)
+	if jqt := (*output.JQTableError)(nil); errors.As(err, &jqt) {
+		jqt.Source = s.Source("output")
+	}
 	if err != nil {
 		return nil, usageErr(err)
 	}
+	p.NoHeaders = f.NoHeaders
 	return p, nil
 }
 

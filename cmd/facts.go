@@ -6,11 +6,13 @@ import (
 	"strings"
 )
 
-// This file is the one source of two facts users rely on: the exit codes
-// and the environment variables. `provctl help exit-codes`, `provctl help
-// environment`, and the tables in docs/exit-codes.md, docs/configuration.md
-// and README.md are all made from these tables (`make docs` rewrites the
-// Markdown; `make docs-check` and the tests fail when it is stale).
+// This file is the one source of three facts users rely on: the exit codes,
+// the environment variables and the files provctl keeps. `provctl help
+// exit-codes`, `provctl help environment`, the ENVIRONMENT, EXIT STATUS and
+// FILES sections of provctl(1) (man_sections.go), and the tables in
+// docs/exit-codes.md, docs/configuration.md and README.md are all made from
+// these tables (`make docs` rewrites the Markdown and the man pages; `make
+// docs-check` and the tests fail when they are stale).
 
 // ExitCodeFact is one row of the exit-code contract.
 type ExitCodeFact struct {
@@ -146,6 +148,49 @@ func EnvVarFacts() []EnvVarFact {
 	return out
 }
 
+// FileFact is one file or folder provctl keeps.
+type FileFact struct {
+	Path    string // in the config folder ("" is the folder itself), slash-separated
+	Mode    string // as created, e.g. 0600
+	Meaning string // Markdown
+}
+
+var fileFacts = []FileFact{
+	{"", "0700",
+		"the config folder: `$PROVCTL_CONFIG_DIR`, else `$XDG_CONFIG_HOME/provctl`, else `~/.config/provctl` on Linux and macOS, " +
+			"`%USERPROFILE%\\.config\\provctl` on Windows (where modes do not apply). Created when first needed; the sign-in and the pacing kept in a folder " +
+			"other users can write to are not used"},
+	{"config.yaml", "0600",
+		"the config file (`--config` names another): keys named like the flags, one for each variable that has a config key; `provctl config` shows and edits it; " +
+			"provctl only reads it otherwise, except that `login --identity` and `logout` set and remove `managed-identity`"},
+	{"msal_token_cache.json", "0600",
+		"the sign-in of `provctl login`: tokens, refresh token included, and `account.json` (0600), which account they belong to; " +
+			"`provctl logout` removes both. `.lock` files beside it serialize processes. App-only and managed-identity tokens are never written"},
+	{"resolve-cache.json", "0600",
+		"names resolved to ids (service principals, job templates), per cloud and tenant, for `PROVCTL_RESOLVE_CACHE_TTL` (default 24h); " +
+			"with `resolve-cache.json.lock`. Deleting it is always safe"},
+	{"pacing/", "0700",
+		"the provisionOnDemand budget that every provctl process of the user shares (`PROVCTL_ON_DEMAND_RATE`): one file (0600) and its lock per cloud and job, " +
+			"named by a hash"},
+}
+
+// FileFacts returns the files table.
+func FileFacts() []FileFact { return slices.Clone(fileFacts) }
+
+// FilesMarkdown is the files table of docs/configuration.md.
+func FilesMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| file | mode | what |\n| --- | --- | --- |\n")
+	for _, f := range fileFacts {
+		path := "`<config dir>/" + f.Path + "`"
+		if f.Path == "" {
+			path = "`<config dir>`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", path, f.Mode, mdCell(f.Meaning))
+	}
+	return b.String()
+}
+
 // exitCodesHelp is the text of `provctl help exit-codes`.
 func exitCodesHelp() string {
 	var b strings.Builder
@@ -277,6 +322,7 @@ func DocRegions() []DocRegion {
 		{File: "docs/exit-codes.md", Name: "exit-codes", Body: ExitCodesMarkdown},
 		{File: "docs/exit-codes.md", Name: "skipped-ok", Body: SkippedOKMarkdown},
 		{File: "docs/configuration.md", Name: "environment", Body: EnvironmentMarkdown},
+		{File: "docs/configuration.md", Name: "files", Body: FilesMarkdown},
 		{File: "README.md", Name: "exit-codes", Body: ExitCodesShortMarkdown},
 	}
 }

@@ -16,6 +16,8 @@ a variable over the config file, the config file over the default):
 ` + environmentHelpRows() + `
 
 The config file <config dir>/config.yaml takes keys named like the flags, e.g.
-  tenant: contoso.onmicrosoft.com
-  output: json`
+  tenant: contoso.test
+  output: json
+"provctl config list" shows each setting in effect and where it comes from;
+"provctl config set KEY VALUE" checks a value and keeps it in the file.`
 }

@@ -132,7 +132,7 @@ func TestJobNeverRan(t *testing.T) {
 		if len(rows) != 3 || rows[0] != "ID\tTEMPLATE\tSTATUS\tSCHEDULE\tLAST RUN\tLAST STATE" {
 			t.Fatalf("table:\n%s", stdout)
 		}
-		if !strings.HasSuffix(rows[1], "\tNotRun\tActive, every PT40M\tnever ran\t—") {
+		if !strings.HasSuffix(rows[1], "\tNotRun\tevery 40 min\tnever ran\t—") {
 			t.Errorf("never-run row: %q", rows[1])
 		}
 		if !strings.HasSuffix(rows[2], "\t2026-11-30T10:00:03Z\tSucceeded") {

@@ -10,7 +10,7 @@ func NewCmdProvision(f *Factory) *cobra.Command {
 		Long: `Provision one user or group on demand into an enterprise app, and read the
 outcome: did the account get created or updated in the target app, and if
 not, which step failed and why.`,
-		Example: `  $ provctl provision run --sp Box --user adele@contoso.com
+		Example: `  $ provctl provision run --sp Box --user adele@contoso.test
   $ provctl provision poll --sp Box --wait
   $ provctl provision logs --sp Box --since 24h`,
 	})

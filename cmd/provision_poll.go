@@ -58,7 +58,7 @@ out, 6 skipped (0 with --skipped-ok or PROVCTL_SKIPPED_OK=true; see "provctl
 help exit-codes").`,
 		Example: `  $ provctl provision poll --sp Box --job BoxOutDelta
   $ provctl provision poll --sp 8783a342-f7a2-46fb-8243-3658cee556ce --wait --timeout 2m -o json
-  $ provctl provision poll --sp "Salesforce Sandbox" --source logs --subject adele@contoso.com --jq .state`,
+  $ provctl provision poll --sp "Salesforce Sandbox" --source logs --subject adele@contoso.test --jq .state`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -95,7 +95,7 @@ help exit-codes").`,
 	fl.StringVar(&opts.Job, "job", "", "synchronization job id, or its template id; optional when the app has one job")
 	fl.StringVar(&source, "source", "auto", "where to read the outcome: auto, apply or logs")
 	fl.StringVar(&opts.ChangeID, "change-id", "", "logs: the change id of one provisioning request")
-	fl.StringVar(&opts.Subject, "subject", "", "logs: the user (object id or UPN) or group (object id)")
+	fl.StringVar(&opts.Subject, "subject", "", "logs: the user (object id or UPN) or group (object id or display name)")
 	addWaitFlags(c, &opts.Wait, &opts.Interval, &opts.Timeout)
 	addSkippedOKFlag(c)
 	requireFlags(c, "sp")
@@ -173,7 +173,7 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 	}
 	opts.ci.Report([]*provision.Outcome{res.Outcome})
 	// On a timeout the last outcome is printed and the exit is 5.
-	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob, latestOfSubject: res.LatestOfSubject})
+	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob, latestOfSubject: res.LatestOfSubject, spName: res.ServicePrincipalName})
 	if err != nil {
 		return err
 	}

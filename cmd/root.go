@@ -86,7 +86,7 @@ which step failed and why.
 Data goes to stdout (table, JSON or YAML); messages and progress go to stderr.
 Exit codes mean one thing each: see "provctl help exit-codes".`,
 		Example: `  $ provctl login
-  $ provctl provision run --sp Box --user adele@contoso.com
+  $ provctl provision run --sp Box --user adele@contoso.test
   $ provctl provision poll --sp Box --job BoxOutDelta --wait -o json
   $ provctl emulator --env-file /tmp/emu.env &   # offline Graph + Entra ID`,
 		SilenceUsage:  true,
@@ -115,6 +115,7 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 	pf.StringVarP(&f.Output, "output", "o", "", "output format: table, json, jsonl or yaml (default table; PROVCTL_OUTPUT)")
 	pf.StringVar(&f.JQ, "jq", "", "filter JSON output with a jq expression")
 	pf.BoolVar(&f.NoColor, "no-color", false, "disable color (also NO_COLOR)")
+	pf.BoolVar(&f.NoHeaders, "no-headers", false, "leave the header row out of tables")
 	pf.BoolVar(&f.Debug, "debug", false, "trace HTTP on stderr (secrets redacted)")
 	pf.StringVar(&f.APIVersion, "api-version", "", "Graph API version: beta or v1.0 (default beta)")
 	pf.StringVar(&f.Cloud, "cloud", "", "cloud: global, usgov, usgovdod or china (PROVCTL_CLOUD)")
@@ -133,12 +134,15 @@ Exit codes mean one thing each: see "provctl help exit-codes".`,
 		NewCmdLogin(f, nil),
 		NewCmdLogout(f, nil),
 		NewCmdAuth(f),
+		NewCmdConfig(f),
+		NewCmdDoctor(f, nil),
 		NewCmdEmulator(f, nil),
 		NewCmdVersion(f, nil),
 		newHelpTopic("exit-codes", "What provctl's exit codes mean", exitCodesHelp()),
 		newHelpTopic("environment", "Environment variables provctl reads", environmentHelp()),
 	)
 	typeUsageErrors(root)
+	registerDynamicCompletion(root, f)
 	return root
 }
 

@@ -245,21 +245,37 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 func checkHTTPS(name, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%s %q is not a URL", name, raw)
+		return fmt.Errorf("%s %q is not a URL", name, redactURLText(raw))
+	}
+	shown := u.Redacted()
+	if u.User != nil {
+		// A password here would be printed by every message naming the URL.
+		return fmt.Errorf("%s %q must not hold a user name or password: provctl signs in with tokens (a proxy's credentials go in HTTPS_PROXY)", name, shown)
 	}
 	if u.Scheme != "https" {
-		return fmt.Errorf("%s %q must use https", name, raw)
+		return fmt.Errorf("%s %q must use https", name, shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
-		return fmt.Errorf("%s %q must be a root URL such as https://graph.microsoft.com", name, raw)
+		return fmt.Errorf("%s %q must be a root URL such as https://graph.microsoft.com", name, shown)
 	}
 	// url.Parse takes any digits as a port; a dial would fail on each try.
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("%s %q has an invalid port (use 1-65535)", name, raw)
+			return fmt.Errorf("%s %q has an invalid port (use 1-65535)", name, shown)
 		}
 	}
 	return nil
+}
+
+// redactURLText hides what could be a password in a value that did not
+// parse as a URL: everything between "://" and the last "@".
+func redactURLText(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	at := strings.LastIndex(rest, "@")
+	if !ok || at < 0 {
+		return raw
+	}
+	return scheme + "://xxxxx@" + rest[at+1:]
 }
 
 func checkTenant(t string) error {

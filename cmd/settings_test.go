@@ -61,3 +61,18 @@ func TestSettingsRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestGraphURLWithCredentialsIsRefusedWithoutEchoingThem(t *testing.T) {
+	for _, raw := range []string{"https://admin:hunter2@graph.example", "https://admin:hunter2@graph.example:99999", "ht tps://admin:hunter2@x"} {
+		err := checkHTTPS("PROVCTL_GRAPH_URL", raw)
+		if err == nil {
+			t.Fatalf("%s: accepted", raw)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the error shows the password: %v", raw, err)
+		}
+	}
+	if err := checkHTTPS("PROVCTL_GRAPH_URL", "https://graph.example"); err != nil {
+		t.Errorf("a plain URL is refused: %v", err)
+	}
+}

@@ -16,7 +16,7 @@ type bulkView struct {
 }
 
 func (v bulkView) View() []output.Section {
-	rows := output.Section{Columns: []string{"SUBJECT", "STATE", "ACTION", "REASON"}}
+	rows := output.Section{Columns: []string{"SUBJECT", "STATE", "ACTION", "REASON"}, Shrink: []string{"REASON"}, Drop: []string{"ACTION"}}
 	for _, o := range v.res.Outcomes {
 		rows.Rows = append(rows.Rows, []output.Cell{
 			{Text: bulkSubjectName(o)}, stateCell(string(o.State)), {Text: o.Action.String()}, {Text: reasonText(o.Reason)},
@@ -61,7 +61,7 @@ func bulkSummary(res *provision.BulkResult, results string) []output.Section {
 		}
 	}
 	sections := []output.Section{sum}
-	fails := output.Section{Title: "Failures", Columns: []string{"SUBJECT", "REASON"}}
+	fails := output.Section{Title: "Failures", Columns: []string{"SUBJECT", "REASON"}, Wrap: []string{"REASON"}}
 	for _, o := range res.Outcomes {
 		if o.State == provision.StateFailure {
 			fails.Rows = append(fails.Rows, []output.Cell{{Text: bulkSubjectName(o)}, {Text: reasonText(o.Reason)}})
@@ -141,7 +141,7 @@ func (v planView) View() []output.Section {
 	if p.Counts.Unknown > 0 {
 		head.Fields = append(head.Fields, output.Field{Name: "Not in the directory", Value: output.Cell{Text: fmt.Sprint(p.Counts.Unknown), Style: output.Warning}})
 	}
-	rows := output.Section{Columns: []string{"SUBJECT", "ID", "RULE", "ACTION", "REASON"}}
+	rows := output.Section{Columns: []string{"SUBJECT", "ID", "RULE", "ACTION", "REASON"}, Wrap: []string{"REASON"}, Drop: []string{"RULE"}}
 	for _, it := range p.Items {
 		action := output.Cell{Text: it.Action, Style: output.Success}
 		if it.Action != "send" {

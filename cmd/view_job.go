@@ -12,7 +12,9 @@ import (
 type jobListView []graph.SynchronizationJob
 
 func (v jobListView) View() []output.Section {
-	s := output.Section{Columns: []string{"ID", "TEMPLATE", "STATUS", "SCHEDULE", "LAST RUN", "LAST STATE"}}
+	// The template is the start of the job id: the first to go.
+	s := output.Section{Columns: []string{"ID", "TEMPLATE", "STATUS", "SCHEDULE", "LAST RUN", "LAST STATE"},
+		Shrink: []string{"SCHEDULE"}, Drop: []string{"TEMPLATE"}}
 	for _, j := range v {
 		code, sched := "", ""
 		var last, state output.Cell
@@ -112,22 +114,30 @@ func errorText(e *graph.SyncError) string {
 
 func graphTime(t graph.Time) string { return formatTime(&t.Time) }
 
-// schedule shows a job's schedule state and interval; the interval
-// TimeSpan.MaxValue (new or disabled jobs) means it never runs by itself.
+// schedule shows a job's schedule for people: "every 40 min", "disabled",
+// "paused, every 1 h 20 min"; the interval TimeSpan.MaxValue (new or
+// disabled jobs) means it never runs by itself. JSON keeps Graph's values.
 func schedule(state graph.Text, iso string) string {
+	st := strings.ToLower(strings.TrimSpace(string(state)))
+	every, never := output.HumanInterval(iso)
 	switch {
-	case strings.HasPrefix(iso, "P10675199D"):
-		return strings.TrimSpace(string(state) + ", never runs by itself")
-	case iso == "":
-		return string(state)
+	case st == "disabled":
+		return "disabled"
+	case never && (st == "active" || st == ""):
+		return "never runs by itself"
+	case never:
+		return st + ", never runs by itself"
+	case st == "active" || st == "":
+		return "every " + every
 	}
-	return strings.TrimSpace(string(state) + ", every " + iso)
+	return st + ", every " + every
 }
 
 type rulesView []provision.Rule
 
 func (v rulesView) View() []output.Section {
-	s := output.Section{Columns: []string{"RULE ID", "NAME", "SOURCE → TARGET", "OBJECTS"}}
+	s := output.Section{Columns: []string{"RULE ID", "NAME", "SOURCE → TARGET", "OBJECTS"},
+		Shrink: []string{"SOURCE → TARGET", "OBJECTS"}, Drop: []string{"OBJECTS"}}
 	for _, r := range v {
 		var objs []string
 		for _, m := range r.ObjectMappings {

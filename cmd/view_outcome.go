@@ -1,8 +1,9 @@
 package cmd
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -10,14 +11,19 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-// outcomeView shows an Outcome like the portal: the verdict first, then one
-// row per step, then the attribute changes, then a group's members.
+// outcomeView shows an Outcome like the portal: the verdict first, then
+// each step (on a terminal a block with the whole description and the
+// details, as the portal expands them; in a pipe one row each), then the
+// attribute changes, then a group's members.
 // latestOfJob says the outcome is the job's most recent request, whoever
 // it was for (poll without --subject or --change-id).
 type outcomeView struct {
 	o               *provision.Outcome
 	latestOfJob     bool
 	latestOfSubject bool // poll --subject without --change-id
+	// spName is the service principal's display name when the command
+	// knows it; else the view takes it from the outcome's log entry.
+	spName string
 }
 
 func (v outcomeView) View() []output.Section {
@@ -40,7 +46,7 @@ func (v outcomeView) View() []output.Section {
 	}
 	add("Subject", subject)
 	add("Action", o.Action.String())
-	add("Service principal", o.ServicePrincipalID)
+	add("Service principal", nameAndID(cmp.Or(v.spName, logServicePrincipalName(o)), o.ServicePrincipalID))
 	add("Job", o.JobID)
 	add("Template", o.TemplateID.String())
 	add("Source", string(o.Source))
@@ -52,28 +58,18 @@ func (v outcomeView) View() []output.Section {
 	}
 	sections := []output.Section{summary}
 	if len(o.Steps) > 0 {
-		steps := output.Section{Title: "Steps", Columns: []string{"#", "TYPE", "STATUS", "STEP", "DESCRIPTION", "DETAILS"}}
-		for i, s := range o.Steps {
-			steps.Rows = append(steps.Rows, []output.Cell{
-				{Text: fmt.Sprint(i + 1)},
-				{Text: s.Type},
-				stateCell(s.Status),
-				{Text: s.Name, Style: output.Muted},
-				{Text: s.Description},
-				{Text: detailsText(s.Details), Style: output.Muted},
-			})
-		}
-		sections = append(sections, steps)
+		sections = append(sections, stepsSection(o.Steps))
 	}
 	if len(o.ModifiedProperties) > 0 {
-		props := output.Section{Title: "Modified properties", Columns: []string{"PROPERTY", "OLD", "NEW"}}
+		props := output.Section{Title: propertiesTitle(o), Columns: []string{"PROPERTY", "OLD", "NEW"}, Wrap: []string{"OLD", "NEW"}}
 		for _, p := range o.ModifiedProperties {
 			props.Rows = append(props.Rows, []output.Cell{{Text: p.Name}, {Text: valueText(p.OldValue), Style: output.Muted}, {Text: valueText(p.NewValue)}})
 		}
 		sections = append(sections, props)
 	}
 	if len(o.Members) > 0 {
-		members := output.Section{Title: "Members", Columns: []string{"MEMBER", "STATE", "ACTION", "REASON", "SOURCE"}}
+		members := output.Section{Title: "Members", Columns: []string{"MEMBER", "STATE", "ACTION", "REASON", "SOURCE"},
+			Wrap: []string{"REASON"}, Drop: []string{"SOURCE"}}
 		for _, m := range o.Members {
 			members.Rows = append(members.Rows, []output.Cell{
 				{Text: subjectText(m.Subject, false)}, stateCell(string(m.State)), {Text: m.Action.String()}, {Text: reasonText(m.Reason)}, {Text: string(m.Source), Style: output.Muted},
@@ -82,6 +78,28 @@ func (v outcomeView) View() []output.Section {
 		sections = append(sections, members)
 	}
 	return sections
+}
+
+// logServicePrincipalName is the service principal's display name as the
+// outcome's provisioning-log entry gives it (no request is made for it);
+// "" for other sources, or when the entry is about another object.
+func logServicePrincipalName(o *provision.Outcome) string {
+	if o.Source != provision.SourceProvisioningLogs || len(o.Raw) == 0 {
+		return ""
+	}
+	var e struct {
+		ServicePrincipal *struct {
+			ID          string `json:"id"`
+			DisplayName string `json:"displayName"`
+		} `json:"servicePrincipal"`
+	}
+	if json.Unmarshal(o.Raw, &e) != nil || e.ServicePrincipal == nil {
+		return ""
+	}
+	if o.ServicePrincipalID != "" && !strings.EqualFold(e.ServicePrincipal.ID, o.ServicePrincipalID) {
+		return ""
+	}
+	return strings.TrimSpace(e.ServicePrincipal.DisplayName)
 }
 
 // subjectText names a subject by name and id; an outcome whose source does
@@ -132,6 +150,14 @@ func formatTime(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// nameAndID is "name (id)", or whichever of the two is known.
+func nameAndID(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return strings.TrimSpace(name + " " + paren(id))
+}
+
 func paren(s string) string {
 	if s == "" {
 		return ""
@@ -144,26 +170,6 @@ func valueText(v *string) string {
 		return "—"
 	}
 	return *v
-}
-
-// detailsText shows step details as key=value pairs in a stable order;
-// empty values (cloud sync sends a hundred of them) are left out.
-func detailsText(d map[string]string) string {
-	if len(d) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(d))
-	for k, v := range d {
-		if v != "" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+"="+d[k])
-	}
-	return strings.Join(parts, " ")
 }
 
 // codeAndMessage joins a code and a message as "code: message", leaving

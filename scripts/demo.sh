@@ -55,7 +55,7 @@ if "$bin" provision run --help >/dev/null 2>&1; then
   show "$bin" sp list --name S
   show "$bin" job list --sp Box
   show "$bin" job rules --sp Box
-  show "$bin" provision logs --sp Box --top 5
+  show "$bin" provision logs --sp Box --limit 5
 fi
 
 say "A bad id is refused before anything is sent (exit 2)"

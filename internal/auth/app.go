@@ -93,13 +93,23 @@ func (s *appSource) failed(ctx context.Context, err error) error {
 	return &Error{Err: fmt.Errorf("app-only sign-in (%s, %s) failed: %s%s", s.mode, s.cred.source, f.text, hint)}
 }
 
-func (s *appSource) status(ctx context.Context) (*StatusInfo, error) {
+// status presents the credential to the authority (fresh: even when this
+// process holds a token already) and describes the sign-in.
+func (s *appSource) status(ctx context.Context, fresh bool) (*StatusInfo, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res, err := s.acquire(ctx, false)
+	res, err := s.acquire(ctx, fresh)
 	if err != nil {
 		return nil, err
 	}
+	info, _ := s.cached(ctx)
+	info.ExpiresOn = res.ExpiresOn
+	return info, nil
+}
+
+// cached describes the sign-in from the settings alone: app-only tokens
+// live in memory, so there is no expiry to show without asking.
+func (s *appSource) cached(context.Context) (*StatusInfo, error) {
 	sources := s.id.sources
 	return &StatusInfo{
 		Mode:          s.mode,
@@ -107,7 +117,6 @@ func (s *appSource) status(ctx context.Context) (*StatusInfo, error) {
 		Cloud:         s.cfg.Cloud,
 		ClientID:      s.id.clientID,
 		AuthorityHost: s.cfg.AuthorityHost,
-		ExpiresOn:     res.ExpiresOn,
 		Scopes:        s.scopes,
 		Sources:       &sources,
 	}, nil

@@ -80,7 +80,11 @@ func NewTokenSource(cfg Config, scopes []string) (TokenSource, error) {
 // source is a TokenSource that can also describe itself for `auth status`.
 type source interface {
 	TokenSource
-	status(ctx context.Context) (*StatusInfo, error)
+	// status gets a token and describes the sign-in; fresh asks the
+	// authority for a new token even when a cached one is still valid.
+	status(ctx context.Context, fresh bool) (*StatusInfo, error)
+	// cached describes the sign-in without any request.
+	cached(ctx context.Context) (*StatusInfo, error)
 }
 
 func newSource(cfg Config, scopes []string) (source, error) {

@@ -91,25 +91,35 @@ func (s *miSource) acquire(ctx context.Context, refresh bool) (managedidentity.A
 	return res, nil
 }
 
-func (s *miSource) status(ctx context.Context) (*StatusInfo, error) {
+// status gets a token from the identity endpoint (fresh: past MSAL's
+// process-wide cache) and describes the identity it is for.
+func (s *miSource) status(ctx context.Context, fresh bool) (*StatusInfo, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res, err := s.acquire(ctx, false)
+	res, err := s.acquire(ctx, fresh)
 	if err != nil {
 		return nil, err
 	}
 	c := jwtClaims(res.AccessToken)
-	clientID := c.AppID
-	if clientID == "" && s.id != ManagedIdentitySystem {
+	info, _ := s.cached(ctx)
+	info.ClientID = firstNonEmpty(c.AppID, info.ClientID)
+	info.Tenant = c.TenantID
+	info.ExpiresOn = res.ExpiresOn
+	return info, nil
+}
+
+// cached describes the identity from the setting alone (its tenant and a
+// system-assigned identity's client id are only known from a token).
+func (s *miSource) cached(context.Context) (*StatusInfo, error) {
+	clientID := ""
+	if s.id != ManagedIdentitySystem {
 		clientID = s.id
 	}
 	return &StatusInfo{
 		Mode:          ModeManagedIdentity,
-		Tenant:        c.TenantID,
 		Cloud:         s.cfg.Cloud,
 		ClientID:      clientID,
 		AuthorityHost: s.cfg.AuthorityHost,
-		ExpiresOn:     res.ExpiresOn,
 		Scopes:        appScopes(s.resource),
 	}, nil
 }
@@ -135,7 +145,7 @@ func LoginManagedIdentity(ctx context.Context, cfg Config) (*ManagedIdentityLogi
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.status(ctx)
+	info, err := s.status(ctx, false)
 	if err != nil {
 		return nil, err
 	}

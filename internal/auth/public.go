@@ -94,23 +94,9 @@ func (s *publicSource) init(ctx context.Context) error {
 	if s.ready {
 		return nil
 	}
-	if err := checkConfigDir(s.cfg.ConfigDir); err != nil {
-		return err
-	}
-	acct, err := loadAccount(s.cfg)
+	acct, clientID, tenant, err := s.remembered()
 	if err != nil {
 		return err
-	}
-	if acct == nil {
-		return &Error{Err: ErrNotSignedIn}
-	}
-	clientID := firstNonEmpty(notDefault(s.cfg.ClientID, DefaultClientID), acct.ClientID, DefaultClientID)
-	tenant := firstNonEmpty(notDefault(s.cfg.Tenant, defaultTenant), acct.Tenant, defaultTenant)
-	if !strings.EqualFold(acct.AuthorityHost, s.cfg.AuthorityHost) {
-		return notSignedIn(fmt.Sprintf("signed in at %s, not at %s: run `provctl login` for this cloud", acct.AuthorityHost, s.cfg.AuthorityHost))
-	}
-	if !strings.EqualFold(clientID, acct.ClientID) {
-		return notSignedIn(fmt.Sprintf("signed in with client id %s, not %s: run `provctl login --client-id %s`", acct.ClientID, clientID, clientID))
 	}
 	client, err := newPublicClient(s.cfg, clientID, tenant, s.cache)
 	if err != nil {
@@ -149,11 +135,40 @@ func (s *publicSource) init(ctx context.Context) error {
 	return nil
 }
 
-// status describes the cached sign-in, refreshing the token if needed.
-func (s *publicSource) status(ctx context.Context) (*StatusInfo, error) {
+// remembered is the account `provctl login` remembered, with the client
+// id and tenant to use for it. Tenant and client id not given in cfg
+// (empty, or the defaults "organizations" and DefaultClientID, which cmd
+// fills in) come from the login. Not signed in, or signed in for another
+// cloud or client id, is an *Error naming the login to run.
+func (s *publicSource) remembered() (acct *Account, clientID, tenant string, err error) {
+	if err := checkConfigDir(s.cfg.ConfigDir); err != nil {
+		return nil, "", "", err
+	}
+	acct, err = loadAccount(s.cfg)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if acct == nil {
+		return nil, "", "", &Error{Err: ErrNotSignedIn}
+	}
+	clientID = firstNonEmpty(notDefault(s.cfg.ClientID, DefaultClientID), acct.ClientID, DefaultClientID)
+	tenant = firstNonEmpty(notDefault(s.cfg.Tenant, defaultTenant), acct.Tenant, defaultTenant)
+	if !strings.EqualFold(acct.AuthorityHost, s.cfg.AuthorityHost) {
+		return nil, "", "", notSignedIn(fmt.Sprintf("signed in at %s, not at %s: run `provctl login` for this cloud", acct.AuthorityHost, s.cfg.AuthorityHost))
+	}
+	if !strings.EqualFold(clientID, acct.ClientID) {
+		return nil, "", "", notSignedIn(fmt.Sprintf("signed in with client id %s, not %s: run `provctl login --client-id %s`", acct.ClientID, clientID, clientID))
+	}
+	return acct, clientID, tenant, nil
+}
+
+// status describes the cached sign-in, refreshing the token if needed;
+// fresh redeems the refresh token even when a cached access token is still
+// valid, which is the only way to learn that the sign-in was revoked.
+func (s *publicSource) status(ctx context.Context, fresh bool) (*StatusInfo, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res, err := s.acquire(ctx, false)
+	res, err := s.acquire(ctx, fresh)
 	if err != nil {
 		return nil, err
 	}

@@ -29,10 +29,16 @@ func (s *staticSource) Token(_ context.Context, refresh bool) (string, error) {
 	return s.token, nil
 }
 
-// status reports what the token says about itself when it is a JWT
+// status is cached: a static token has no authority to ask (Graph alone
+// can say whether it still works).
+func (s *staticSource) status(ctx context.Context, _ bool) (*StatusInfo, error) {
+	return s.cached(ctx)
+}
+
+// cached reports what the token says about itself when it is a JWT
 // (expiry, user, tenant, scopes); the signature is not checked, the values
 // are informational only.
-func (s *staticSource) status(context.Context) (*StatusInfo, error) {
+func (s *staticSource) cached(context.Context) (*StatusInfo, error) {
 	c := jwtClaims(s.token)
 	info := &StatusInfo{
 		Mode:          ModeStatic,

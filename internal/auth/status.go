@@ -20,15 +20,47 @@ type StatusInfo struct {
 	Sources       *Sources  `json:"sources,omitempty"`   // app-only modes: where the values came from
 }
 
-// Status reports the sign-in the current configuration selects, getting
-// (and if needed silently refreshing) a token to prove it works. Not being
-// signed in is an *Error.
+// Verify checks the sign-in the current configuration selects with the
+// authority: it asks for a new access token now, silently, as a command
+// would when its token runs out — redeeming the refresh token even while
+// a cached access token is still valid, because a revoked sign-in is only
+// found by using it. App-only modes present their credential (or ask the
+// managed identity endpoint). A static token has no authority to ask: it
+// is described from its claims. The returned TokenSource hands out the
+// token just obtained without another request. Not being signed in, or a
+// sign-in the authority refused, is an *Error.
+func Verify(ctx context.Context, cfg Config) (*StatusInfo, TokenSource, error) {
+	src, err := newSource(cfg, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := src.status(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if info.Scopes == nil {
+		info.Scopes = []string{}
+	}
+	return info, src, nil
+}
+
+// Status is Verify without the token source.
 func Status(ctx context.Context, cfg Config) (*StatusInfo, error) {
+	info, _, err := Verify(ctx, cfg)
+	return info, err
+}
+
+// CachedStatus describes the sign-in from what is stored and configured,
+// sending no request (`auth status --offline`): the cached access token's
+// expiry and scopes for a signed-in user, the settings for app-only modes,
+// the claims of a static token. It cannot tell a revoked sign-in from a
+// good one. Not being signed in is an *Error.
+func CachedStatus(ctx context.Context, cfg Config) (*StatusInfo, error) {
 	src, err := newSource(cfg, nil)
 	if err != nil {
 		return nil, err
 	}
-	info, err := src.status(ctx)
+	info, err := src.cached(ctx)
 	if err != nil {
 		return nil, err
 	}

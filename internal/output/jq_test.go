@@ -52,7 +52,7 @@ func TestJQ(t *testing.T) {
 		{"empty", JSON, false, "empty", ""},
 		{"halt", JSON, false, "halt", ""},
 		{"null", JSON, false, ".missing", "null\n"},
-		{"table means JSON input", Table, false, ".items | length", "2\n"},
+		{"no -o means JSON input", "", false, ".items | length", "2\n"},
 		{"yaml results", YAML, false, ".items[0]", "count: 1\nid: a\n"},
 		{"yaml documents", YAML, false, ".items[]", "count: 1\nid: a\n---\ncount: 2\nid: b\n"},
 		{"yaml raw string", YAML, false, ".name", "Box\n"},

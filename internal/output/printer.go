@@ -19,6 +19,8 @@ type Printer struct {
 	Format  Format
 	// JQ is the --jq expression; empty means no filter.
 	JQ string
+	// NoHeaders leaves the header row out of tables (--no-headers).
+	NoHeaders bool
 
 	code *gojq.Code // JQ compiled; nil when JQ is empty or not yet compiled
 	// memoryLimit bounds heap growth while the filter runs; 0 means
@@ -26,11 +28,31 @@ type Printer struct {
 	memoryLimit uint64
 }
 
+// JQTableError is NewPrinter's answer to --jq with a table asked for: the
+// filter's results are JSON values, which a table cannot show.
+type JQTableError struct {
+	// Source names where table was chosen when not with -o (an
+	// environment variable, the config file), for the message.
+	Source string
+}
+
+func (e *JQTableError) Error() string {
+	set := ""
+	if e.Source != "" && e.Source != "--output" {
+		set = " (set by " + e.Source + ")"
+	}
+	return "--jq filters JSON and cannot be used with -o table" + set + ": use -o json or -o jsonl"
+}
+
 // NewPrinter returns a Printer for the format and --jq expression, compiling
-// the expression now. An empty format means Table. With --jq the filter runs
-// on the JSON form whatever the format; its results are printed as JSON (or
-// YAML with -o yaml, one compact line each with -o jsonl), strings raw.
+// the expression now. An empty format means Table, or JSON with --jq: the
+// filter runs on the JSON form and its results are printed as JSON (or YAML
+// with -o yaml, one compact line each with -o jsonl), strings raw. Table
+// given explicitly with --jq is a *JQTableError.
 func NewPrinter(s *Streams, format Format, jq string) (*Printer, error) {
+	if jq != "" && format == Table {
+		return nil, &JQTableError{}
+	}
 	if format == "" {
 		format = Table
 	}

@@ -189,7 +189,7 @@ func TestStreamDocumentFormats(t *testing.T) {
 		{format: Table, view: sampleView{}},
 		{format: Table},                   // no view: JSON
 		{format: JSON, jq: ".[].state"},   // the filter runs on the whole list
-		{format: Table, jq: "length"},     // as with Print
+		{format: "", jq: "length"},        // no -o: as with Print
 		{format: YAML, jq: ".[1].steps"},  // YAML results
 		{format: JSON, jq: "map(.state)"}, // indented
 	}

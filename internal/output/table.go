@@ -8,18 +8,15 @@ import (
 // columnGap separates table columns on a terminal.
 const columnGap = "  "
 
-// minColumnWidth is how narrow truncation may make a column (unless its
-// header is wider, or its content narrower).
-const minColumnWidth = 6
-
 // renderTable renders sections for a terminal or, when stdout is not one,
 // plainly: tab-separated with a header row, no color unless forced, nothing
 // cut. Sections are separated by a blank line.
 func (p *Printer) renderTable(sections []Section) []byte {
 	r := tableRenderer{
-		tty:   p.Streams.StdoutTTY,
-		color: p.Streams.Color,
-		width: p.Streams.outWidth(),
+		tty:       p.Streams.StdoutTTY,
+		color:     p.Streams.Color,
+		width:     p.Streams.outWidth(),
+		noHeaders: p.NoHeaders,
 	}
 	var b bytes.Buffer
 	for i, sec := range sections {
@@ -33,9 +30,10 @@ func (p *Printer) renderTable(sections []Section) []byte {
 
 // tableRenderer holds what decides the look of one rendering.
 type tableRenderer struct {
-	tty   bool // terminal layout: aligned, cut to width
-	color bool
-	width int
+	tty       bool // terminal layout: aligned, fitted to width
+	color     bool
+	width     int
+	noHeaders bool // --no-headers: tables without their header row
 }
 
 func (r tableRenderer) paint(style Style, text string) string {
@@ -50,14 +48,18 @@ func (r tableRenderer) section(b *bytes.Buffer, sec Section) {
 	if len(sec.Fields) > 0 {
 		r.fields(b, sec.Fields)
 	}
-	if len(sec.Columns) > 0 || len(sec.Rows) > 0 {
-		r.table(b, sec.Columns, sec.Rows)
+	switch {
+	case len(sec.Blocks) > 0 && (r.tty || len(sec.Columns)+len(sec.Rows) == 0):
+		r.blocks(b, sec.Blocks)
+	case len(sec.Columns) > 0 || len(sec.Rows) > 0:
+		r.table(b, sec)
 	}
 }
 
 // fields writes "Name:  value" lines, names muted and values aligned on a
-// terminal, "name<TAB>value" otherwise. Values are never cut: they are
-// often the message that explains a failure.
+// terminal (a long value wrapped at spaces under itself), "name<TAB>value"
+// otherwise. Values are never cut: they are often the message that
+// explains a failure.
 func (r tableRenderer) fields(b *bytes.Buffer, fields []Field) {
 	names := make([]string, len(fields))
 	nameWidth := 0
@@ -66,79 +68,104 @@ func (r tableRenderer) fields(b *bytes.Buffer, fields []Field) {
 		nameWidth = max(nameWidth, displayWidth(names[i]))
 	}
 	for i, f := range fields {
-		value := r.paint(f.Value.Style, Sanitize(f.Value.Text))
 		if !r.tty {
 			b.WriteString(r.paint(Muted, names[i]))
 			b.WriteByte('\t')
-			b.WriteString(value)
+			b.WriteString(r.paint(f.Value.Style, Sanitize(f.Value.Text)))
 			b.WriteByte('\n')
 			continue
 		}
-		b.WriteString(r.paint(Muted, names[i]+":"))
-		pad(b, nameWidth-displayWidth(names[i])+len(columnGap))
-		b.WriteString(value)
-		b.WriteByte('\n')
+		label := r.paint(Muted, names[i]+":") + strings.Repeat(" ", nameWidth-displayWidth(names[i])+len(columnGap))
+		if f.Value.Text == "" {
+			b.WriteString(strings.TrimRight(label, " "))
+			b.WriteByte('\n')
+			continue
+		}
+		r.indented(b, 0, label, nameWidth+1+len(columnGap), Sanitize(f.Value.Text), f.Value.Style)
 	}
 }
 
-// table writes a header row and the rows.
-func (r tableRenderer) table(b *bytes.Buffer, columns []string, rows [][]Cell) {
-	ncol := len(columns)
-	for _, row := range rows {
-		ncol = max(ncol, len(row))
-	}
-	header := make([]string, ncol)
-	for i, c := range columns {
-		header[i] = Sanitize(c)
-		if r.tty {
-			header[i] = strings.ToUpper(header[i])
-		}
-	}
-	cells := make([][]string, len(rows))
-	for i, row := range rows {
-		cells[i] = make([]string, ncol)
-		for j, c := range row {
-			cells[i][j] = Sanitize(c.Text)
-		}
-	}
+// table writes a header row (unless --no-headers) and the rows: on a
+// terminal fitted to its width (see Section), elsewhere tab-separated.
+func (r tableRenderer) table(b *bytes.Buffer, sec Section) {
+	t := newGrid(sec, r.tty)
 	if !r.tty {
-		r.plainTable(b, header, len(columns) > 0, cells, rows)
+		r.plainTable(b, t)
 		return
 	}
-	widths := fitWidths(naturalWidths(header, cells), header, r.width)
-	if len(columns) > 0 {
-		r.line(b, widths, func(j int) (string, Style) { return header[j], Bold })
+	plan := planColumns(t, r.width, t.hasHeader && !r.noHeaders)
+	if plan.records {
+		r.records(b, t)
+		return
 	}
-	for i := range cells {
-		r.line(b, widths, func(j int) (string, Style) { return cells[i][j], cellStyle(rows[i], j) })
+	if len(sec.Columns) > 0 && !r.noHeaders {
+		r.line(b, plan.widths, func(k int) (string, Style) { return t.header[plan.visible[k]], Bold })
+	}
+	for i := range t.cells {
+		r.row(b, t, i, plan)
+	}
+	if len(plan.dropped) > 0 {
+		names := make([]string, len(plan.dropped))
+		for k, j := range plan.dropped {
+			names[k] = t.header[j]
+		}
+		b.WriteString(r.paint(Muted, strings.Join(names, ", ")+" hidden: the terminal is too narrow; widen it or use -o json"))
+		b.WriteByte('\n')
 	}
 }
 
-// plainTable writes tab-separated lines, the header first when there is one.
-func (r tableRenderer) plainTable(b *bytes.Buffer, header []string, hasHeader bool, cells [][]string, rows [][]Cell) {
-	if hasHeader {
-		b.WriteString(strings.Join(header, "\t"))
+// row writes one table row: cells of Wrap columns may take several lines,
+// those of Shrink columns are cut, the others are whole.
+func (r tableRenderer) row(b *bytes.Buffer, t grid, i int, plan columnPlan) {
+	lines := make([][]string, len(plan.visible))
+	height := 1
+	for k, j := range plan.visible {
+		text := t.cells[i][j]
+		if t.kinds[j] == wrapColumn {
+			lines[k] = wrapCell(text, plan.widths[k])
+			height = max(height, len(lines[k]))
+		} else {
+			lines[k] = []string{text}
+		}
+	}
+	for n := range height {
+		r.line(b, plan.widths, func(k int) (string, Style) {
+			if n < len(lines[k]) {
+				return lines[k][n], cellStyle(t.rows[i], plan.visible[k])
+			}
+			return "", Plain
+		})
+	}
+}
+
+// plainTable writes tab-separated lines, the header first when there is
+// one and --no-headers is not given.
+func (r tableRenderer) plainTable(b *bytes.Buffer, t grid) {
+	if t.hasHeader && !r.noHeaders {
+		b.WriteString(strings.Join(t.header, "\t"))
 		b.WriteByte('\n')
 	}
-	for i, row := range cells {
+	for i, row := range t.cells {
 		for j, text := range row {
 			if j > 0 {
 				b.WriteByte('\t')
 			}
-			b.WriteString(r.paint(cellStyle(rows[i], j), text))
+			b.WriteString(r.paint(cellStyle(t.rows[i], j), text))
 		}
 		b.WriteByte('\n')
 	}
 }
 
-// line writes one aligned terminal row without trailing spaces.
-func (r tableRenderer) line(b *bytes.Buffer, widths []int, cell func(j int) (string, Style)) {
+// line writes one aligned terminal row without trailing spaces, cutting a
+// cell wider than its column (only Shrink columns are ever narrower than
+// their cells).
+func (r tableRenderer) line(b *bytes.Buffer, widths []int, cell func(k int) (string, Style)) {
 	start := b.Len()
-	for j, w := range widths {
-		text, style := cell(j)
+	for k, w := range widths {
+		text, style := cell(k)
 		text, tw := truncateWidth(text, w)
 		b.WriteString(r.paint(style, text))
-		if j < len(widths)-1 {
+		if k < len(widths)-1 {
 			pad(b, w-tw+len(columnGap))
 		}
 	}
@@ -147,6 +174,46 @@ func (r tableRenderer) line(b *bytes.Buffer, widths []int, cell func(j int) (str
 	trimmed := bytes.TrimRight(b.Bytes()[start:], " ")
 	b.Truncate(start + len(trimmed))
 	b.WriteByte('\n')
+}
+
+// records writes each row as "COLUMN:  value" lines, rows apart by a blank
+// line: the layout of a table whose whole columns are wider than the
+// terminal. Every column is there; free text is wrapped, nothing is cut,
+// empty cells are left out.
+func (r tableRenderer) records(b *bytes.Buffer, t grid) {
+	labelWidth := 0
+	for _, h := range t.header {
+		labelWidth = max(labelWidth, displayWidth(h)+1)
+	}
+	indent := labelWidth + len(columnGap)
+	for i, row := range t.cells {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for j, text := range row {
+			if text == "" {
+				continue
+			}
+			label := t.header[j] + ":"
+			if t.header[j] == "" {
+				label = ""
+			}
+			b.WriteString(r.paint(Muted, label))
+			pad(b, indent-displayWidth(label))
+			lines := []string{text}
+			if t.kinds[j] != fixedColumn {
+				lines = wrap(text, r.width-indent)
+			}
+			style := cellStyle(t.rows[i], j)
+			for n, l := range lines {
+				if n > 0 {
+					pad(b, indent)
+				}
+				b.WriteString(r.paint(style, l))
+				b.WriteByte('\n')
+			}
+		}
+	}
 }
 
 // pad writes n spaces.
@@ -161,57 +228,4 @@ func cellStyle(row []Cell, j int) Style {
 		return row[j].Style
 	}
 	return Plain
-}
-
-// naturalWidths is the width each column needs to show everything.
-func naturalWidths(header []string, cells [][]string) []int {
-	widths := make([]int, len(header))
-	for j, h := range header {
-		widths[j] = displayWidth(h)
-	}
-	for _, row := range cells {
-		for j, text := range row {
-			widths[j] = max(widths[j], displayWidth(text))
-		}
-	}
-	return widths
-}
-
-// fitWidths narrows columns until the row fits total columns: always the
-// widest column first (the last of equals), never below its minimum. If
-// the minimums do not fit, the row is left wider than total.
-func fitWidths(widths []int, header []string, total int) []int {
-	need := len(columnGap) * (len(widths) - 1)
-	minimum := make([]int, len(widths))
-	for j, w := range widths {
-		need += w
-		minimum[j] = min(w, max(minColumnWidth, displayWidth(header[j])))
-	}
-	over := need - total
-	for over > 0 {
-		widest, second := -1, 0
-		for j, w := range widths {
-			if w <= minimum[j] {
-				continue
-			}
-			if widest < 0 || w >= widths[widest] {
-				if widest >= 0 {
-					second = max(second, widths[widest])
-				}
-				widest = j
-			} else {
-				second = max(second, w)
-			}
-		}
-		if widest < 0 {
-			break
-		}
-		cut := min(over, widths[widest]-max(second, minimum[widest]))
-		if cut <= 0 {
-			cut = 1
-		}
-		widths[widest] -= cut
-		over -= cut
-	}
-	return widths
 }

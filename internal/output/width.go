@@ -1,40 +1,24 @@
 package output
 
 import (
-	"unicode"
-	"unicode/utf8"
+	"strings"
 
-	"golang.org/x/text/width"
+	"github.com/rivo/uniseg"
 )
 
 // ellipsis marks a truncated cell.
 const ellipsis = "…"
 
-// displayWidth is the number of terminal columns s takes: East Asian wide and
-// fullwidth runes take two, combining marks and format characters none.
+// displayWidth is the number of terminal columns s takes, counted by
+// grapheme cluster (what a terminal draws as one character): East Asian
+// wide and fullwidth characters and emoji take two, an emoji ZWJ sequence,
+// a flag or a letter with combining marks counts as one character, and
+// format characters take none.
 func displayWidth(s string) int {
 	if isSafe(s) {
 		return len(s)
 	}
-	n := 0
-	for _, r := range s {
-		n += runeWidth(r)
-	}
-	return n
-}
-
-func runeWidth(r rune) int {
-	if r < utf8.RuneSelf {
-		return 1
-	}
-	if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
-		return 0
-	}
-	switch width.LookupRune(r).Kind() {
-	case width.EastAsianWide, width.EastAsianFullwidth:
-		return 2
-	}
-	return 1
+	return uniseg.StringWidth(s)
 }
 
 // truncate cuts s to at most w columns, ending it with "…" when cut.
@@ -43,7 +27,9 @@ func truncate(s string, w int) string {
 	return t
 }
 
-// truncateWidth is truncate that also returns the width of its result.
+// truncateWidth is truncate that also returns the width of its result. It
+// cuts between grapheme clusters only, so an accent is never parted from
+// its letter nor an emoji sequence split.
 func truncateWidth(s string, w int) (string, int) {
 	if w <= 0 {
 		return "", 0
@@ -51,13 +37,16 @@ func truncateWidth(s string, w int) (string, int) {
 	if n := displayWidth(s); n <= w {
 		return s, n
 	}
-	used := 0
-	for i, r := range s {
-		rw := runeWidth(r)
-		if used+rw > w-1 {
-			return s[:i] + ellipsis, used + 1
+	used, state, rest := 0, -1, s
+	for len(rest) > 0 {
+		_, next, cw, st := uniseg.FirstGraphemeClusterInString(rest, state)
+		if used+cw > w-1 {
+			break
 		}
-		used += rw
+		used += cw
+		rest, state = next, st
 	}
-	return s, used // not reached: s is wider than w
+	head := strings.TrimRight(s[:len(s)-len(rest)], " ") // "Sales…", not "Sales …"
+	used -= len(s) - len(rest) - len(head)
+	return head + ellipsis, used + 1
 }

@@ -309,9 +309,12 @@ func (b *bulk) submit(ctx context.Context, rule string, subj RunSubject) (*Submi
 	timeout := cmp.Or(b.r.RequestTimeout, 2*time.Minute)
 	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	answered := make(chan struct{})
-	defer close(answered)
+	// The note's goroutine is waited for, so no note is written after
+	// submit returns (the caller's own messages would race it).
+	answered, watched := make(chan struct{}), make(chan struct{})
+	defer func() { close(answered); <-watched }()
 	go func() {
+		defer close(watched)
 		select {
 		case <-ctx.Done():
 			if ctx.Err() == context.Canceled {

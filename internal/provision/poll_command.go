@@ -45,6 +45,10 @@ type PollResult struct {
 	// LatestOfSubject says it is the subject's most recent entry, which
 	// may be an earlier request's while a new one's is not published yet.
 	LatestOfSubject bool
+	// ServicePrincipalName is the display name when the command resolved
+	// it (a name, or a cache entry); "" for an id as typed, which a poll
+	// does not spend a request on.
+	ServicePrincipalName string
 }
 
 // PollOutcome resolves the names once and reads the outcome, waiting for a
@@ -63,7 +67,7 @@ func (s *Service) PollOutcome(ctx context.Context, c PollCommand) (*PollResult, 
 func (s *Service) pollOutcome(ctx context.Context, c PollCommand) (*PollResult, error) {
 	// The subject is resolved once, before the target: it does not depend
 	// on it, and a retry after a stale cache entry must not repeat it.
-	subjectID, err := s.ResolveSubjectID(ctx, c.Subject)
+	subjectID, err := s.ResolveSubject(ctx, c.Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +91,8 @@ func (s *Service) pollTarget(ctx context.Context, c PollCommand, t target, subje
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	res := &PollResult{LatestOfJob: subjectID == "" && c.ChangeID == "", LatestOfSubject: subjectID != "" && c.ChangeID == ""}
+	res := &PollResult{LatestOfJob: subjectID == "" && c.ChangeID == "", LatestOfSubject: subjectID != "" && c.ChangeID == "",
+		ServicePrincipalName: t.sp.DisplayName}
 	poll := func(ctx context.Context) (*Outcome, error) { return s.Poll(ctx, req) }
 	if !c.Wait {
 		o, err := poll(ctx)

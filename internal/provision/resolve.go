@@ -166,3 +166,32 @@ func jobIDs(jobs []graph.SynchronizationJob) string {
 	}
 	return strings.Join(ids, ", ")
 }
+
+// userNotFound is the error for a --user, --member or --subject that
+// matched nobody, with what to try: an object id is unambiguous, and a UPN
+// that finds nobody most often has the wrong domain part (a mail address,
+// another tenant's domain, or a guest's #EXT# UPN).
+func userNotFound(ref string) *NotFoundError {
+	if IsGUID(ref) {
+		return &NotFoundError{Kind: "user", Ref: ref, Hint: "no user has this object id in the tenant signed in to (--tenant)"}
+	}
+	at := strings.LastIndex(ref, "@")
+	if at <= 0 || at == len(ref)-1 {
+		return &NotFoundError{Kind: "user", Ref: ref, Hint: "try the user's object id or user principal name (name@domain)"}
+	}
+	local, domain := ref[:at], ref[at+1:]
+	hint := fmt.Sprintf("try the user's object id, or check the domain part %q: a UPN ends in one of the tenant's domains", "@"+domain)
+	if !strings.Contains(strings.ToUpper(local), "#EXT#") {
+		hint += fmt.Sprintf(", and a guest's looks like %s_%s#EXT#@<tenant>.onmicrosoft.com", local, domain)
+	}
+	return &NotFoundError{Kind: "user", Ref: ref, Hint: hint}
+}
+
+// groupNotFound is the error for a --group (or --members-of) that matched
+// nothing: a name must be the exact display name; the object id always works.
+func groupNotFound(ref string) *NotFoundError {
+	if IsGUID(ref) {
+		return &NotFoundError{Kind: "group", Ref: ref, Hint: "no group has this object id in the tenant signed in to (--tenant)"}
+	}
+	return &NotFoundError{Kind: "group", Ref: ref, Hint: "try the group's object id, or check its exact display name (a name is not matched by prefix)"}
+}

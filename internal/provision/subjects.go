@@ -20,7 +20,7 @@ func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.Directory
 	if IsGUID(ref) {
 		u, err := s.Graph.GetUser(ctx, ref)
 		if graph.IsStatus(err, http.StatusNotFound) {
-			return nil, &NotFoundError{Kind: "user", Ref: ref}
+			return nil, userNotFound(ref)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("look up user %s: %w", ref, err)
@@ -32,15 +32,15 @@ func (s *Service) ResolveUser(ctx context.Context, ref string) (*graph.Directory
 		return nil, fmt.Errorf("look up user %s: %w", ref, err)
 	}
 	if len(users) == 0 {
-		return nil, &NotFoundError{Kind: "user", Ref: ref}
+		return nil, userNotFound(ref)
 	}
 	return &users[0], nil
 }
 
-// ResolveSubjectID turns --subject into the object id the logs filter on:
+// resolveUserSubjectID turns --subject into the object id the logs filter on:
 // a UPN is looked up, anything else (object id, AD distinguished name) is
 // used as given.
-func (s *Service) ResolveSubjectID(ctx context.Context, ref string) (string, error) {
+func (s *Service) resolveUserSubjectID(ctx context.Context, ref string) (string, error) {
 	if ref == "" || IsGUID(ref) || IsDistinguishedName(ref) || !strings.Contains(ref, "@") {
 		return filterID(ref), nil
 	}
@@ -59,9 +59,9 @@ func CheckUserRef(ref string) error {
 	return CheckFilterValue("user", ref)
 }
 
-// CheckSubjectRef validates --subject (a user by object id, UPN or AD
+// checkUserSubjectRef validates --subject (a user by object id, UPN or AD
 // distinguished name, or a group by object id) before anything is sent.
-func CheckSubjectRef(ref string) error {
+func checkUserSubjectRef(ref string) error {
 	if ref == "" {
 		return nil
 	}
@@ -99,7 +99,7 @@ func (s *Service) ResolveGroup(ctx context.Context, ref string) (*graph.Director
 	if IsGUID(ref) {
 		g, err := s.Graph.GetGroup(ctx, ref)
 		if graph.IsStatus(err, http.StatusNotFound) {
-			return nil, &NotFoundError{Kind: "group", Ref: ref}
+			return nil, groupNotFound(ref)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("look up group %s: %w", ref, err)
@@ -115,7 +115,7 @@ func (s *Service) ResolveGroup(ctx context.Context, ref string) (*graph.Director
 	}
 	switch len(groups) {
 	case 0:
-		return nil, &NotFoundError{Kind: "group", Ref: ref}
+		return nil, groupNotFound(ref)
 	case 1:
 		return &groups[0], nil
 	}

@@ -597,8 +597,9 @@ func (d *Directory) ProvisioningLogs(now time.Time, match func(map[string]any) b
 }
 
 // PlantLogs appends entries (POST /_emulator/logs) by the provisioning
-// service, visible at once, and returns them rendered. If any is invalid
-// none is appended, and the error names its index.
+// service, visible at once unless visibleAfterSeconds says later, and
+// returns them rendered. If any is invalid none is appended, and the error
+// names its index.
 func (d *Directory) PlantLogs(list []PlantedLog, now time.Time) ([]any, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -611,8 +612,13 @@ func (d *Directory) PlantLogs(list []PlantedLog, now time.Time) ([]any, error) {
 		results = append(results, res)
 	}
 	entries := []any{}
-	for _, res := range results {
-		entries = append(entries, d.appendLog(res, provisioningService, now, 0))
+	for i, res := range results {
+		lag, _ := list[i].visibleAfter() // checked by result
+		e := d.appendLog(res, provisioningService, now, lag)
+		if list[i].CycleID != "" {
+			e["cycleId"] = list[i].CycleID
+		}
+		entries = append(entries, e)
 	}
 	return entries, nil
 }

@@ -21,6 +21,20 @@ type PlantedLog struct {
 	ChangeID              string  `json:"changeId"`
 	TargetID              string  `json:"targetId"`
 	ActivityOffsetSeconds float64 `json:"activityOffsetSeconds"` // activityDateTime = now + offset (negative: older)
+	CycleID               string  `json:"cycleId"`               // default: a new GUID, as each on-demand entry has
+	// VisibleAfterSeconds keeps the entry out of GET /auditLogs/provisioning
+	// for that long (emulator clock): Graph publishes entries late, and out
+	// of order when the entry's activityDateTime is older than others'.
+	VisibleAfterSeconds float64 `json:"visibleAfterSeconds"`
+}
+
+// visibleAfter is how long the entry stays unlisted.
+func (p PlantedLog) visibleAfter() (time.Duration, error) {
+	v := p.VisibleAfterSeconds
+	if math.IsNaN(v) || v < 0 || v > 7*24*3600 {
+		return 0, fmt.Errorf("visibleAfterSeconds %v is out of range: use 0 to 604800", v)
+	}
+	return time.Duration(v * float64(time.Second)), nil
 }
 
 var plantedActions = []string{"create", "update", "delete", "disable", "other", "stagedDelete"}
@@ -45,6 +59,9 @@ func (p PlantedLog) result(d *Directory, now time.Time) (*Result, error) {
 	}
 	if math.IsNaN(p.ActivityOffsetSeconds) || math.Abs(p.ActivityOffsetSeconds) > 100*365*24*3600 {
 		return nil, fmt.Errorf("activityOffsetSeconds %v is out of range", p.ActivityOffsetSeconds)
+	}
+	if _, err := p.visibleAfter(); err != nil {
+		return nil, err
 	}
 	action, err := plantedAction(p.Action, status)
 	if err != nil {

@@ -9,8 +9,17 @@ import "time"
 // noHistory (created since the last cycle) have none.
 func seedLogs(d *Directory, start time.Time) []logRecord {
 	var logs []logRecord
+	// The entries one job wrote at one time belong to one provisioning
+	// cycle: they share its cycleId, as a real cycle's entries do.
+	cycles := map[string]string{}
 	add := func(r *Result) {
-		logs = append(logs, logRecord{entry: r.logEntry(d.tenant.TenantID, provisioningService), at: r.start})
+		e := r.logEntry(d.tenant.TenantID, provisioningService)
+		key := r.job.def.ID + "@" + r.start.UTC().Format(time.RFC3339)
+		if cycles[key] == "" {
+			cycles[key] = newGUID()
+		}
+		e["cycleId"] = cycles[key]
+		logs = append(logs, logRecord{entry: e, at: r.start})
 	}
 	for _, sp := range d.sps {
 		if len(sp.def.Assignments) == 0 {
