@@ -64,7 +64,7 @@ func NewCmdLogs(f *Factory, runF func(context.Context, *LogsOptions) error) *cob
 first, filtered on the server. Needs AuditLog.Read.All and Directory.Read.All.
 
 Each entry is shown as the same Outcome that poll and run print. --since and
---until each take a time ago (24h, 90m, 7d, 1d12h) or a time (RFC 3339, or a
+--until each take a time ago (24h, 90m, 7d, 2w, 1d12h) or a time (RFC 3339, or a
 date for midnight UTC). --subject takes a user (object id or UPN) or a group
 (object id or display name).
 

@@ -169,10 +169,10 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		// What was read is printed; the worst state decides the exit code
 		// (pending, 5, unless something already failed).
 		opts.Streams.Warnf("%s after %s", err, opts.Timeout)
-		return printOutcomes(ctx, opts.Printer, outcomes, len(opts.Users) > 1)
+		return printOutcomes(ctx, opts.Printer, outcomes, len(opts.Users) > 1, typedSPName(opts.SP))
 	}
 	// Report what was done before an error; the error decides the exit code.
-	perr := printOutcomes(ctx, opts.Printer, outcomes, len(opts.Users) > 1)
+	perr := printOutcomes(ctx, opts.Printer, outcomes, len(opts.Users) > 1, typedSPName(opts.SP))
 	if err != nil {
 		return err
 	}
@@ -216,9 +216,9 @@ func (a *progressAdapter) Stop() {
 // several --user as an array (whatever number came back, so a script's
 // shape never changes), and exits with the worst state's code (group
 // members included).
-func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision.Outcome, several bool) error {
+func printOutcomes(ctx context.Context, p *output.Printer, outcomes []*provision.Outcome, several bool, spName string) error {
 	if !several && len(outcomes) == 1 {
-		return printOutcome(ctx, p, outcomes[0])
+		return printOutcomeView(ctx, p, outcomeView{o: outcomes[0], spName: spName})
 	}
 	if err := p.PrintContext(ctx, outcomes, outcomesView(outcomes)); err != nil {
 		return err
@@ -238,4 +238,14 @@ func (v outcomesView) View() []output.Section {
 		out = append(out, secs...)
 	}
 	return out
+}
+
+// typedSPName is --sp when it is a name: the run resolved it by display
+// name, so it names the service principal without another request; ""
+// for an object id or appId.
+func typedSPName(sp string) string {
+	if provision.IsGUID(sp) {
+		return ""
+	}
+	return sp
 }

@@ -109,7 +109,7 @@ type spListView []ServicePrincipalRow
 func (v spListView) View() []output.Section {
 	// Ids are never cut: the name narrows, then the job count and the name
 	// make way (a footnote says so).
-	s := output.Section{Columns: []string{"ID", "APP ID", "NAME", "JOBS"}, Shrink: []string{"NAME"}, Drop: []string{"JOBS", "NAME"}}
+	s := output.Section{Columns: []string{"ID", "APP ID", "NAME", "JOBS"}, Shrink: []string{"NAME"}, Drop: []string{"JOBS"}}
 	for _, r := range v {
 		s.Rows = append(s.Rows, []output.Cell{{Text: r.ID}, {Text: r.AppID, Style: output.Muted}, {Text: r.DisplayName, Style: output.Bold}, {Text: fmt.Sprint(len(r.Jobs))}})
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // timeBound is a --since or --until value: a time ago (a Go duration, or
-// days: "7d", "1d12h") or a point in time (RFC 3339, or a date, taken as
+// days and weeks: "7d", "1d12h", "2w") or a point in time (RFC 3339, or a date, taken as
 // midnight UTC). Both flags take both forms, so no one has to remember
 // which takes which.
 type timeBound struct {
@@ -36,7 +36,7 @@ func (b *timeBound) Set(s string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%q: use a time ago such as 24h, 90m or 7d, an RFC 3339 time such as 2026-11-28T10:00:00Z, or a date such as 2026-11-28", s)
+	return fmt.Errorf("%q: use a time ago such as 24h, 90m, 7d or 2w, an RFC 3339 time such as 2026-11-28T10:00:00Z, or a date such as 2026-11-28", s)
 }
 
 // given reports whether the flag was set.
@@ -50,26 +50,34 @@ func (b *timeBound) time(now time.Time) time.Time {
 	return b.at
 }
 
-// parseAgo reads a Go duration with an optional leading count of days
-// ("7d", "1d12h"): time.ParseDuration has no day unit.
+// parseAgo reads a Go duration with optional leading counts of weeks and
+// days ("2w", "7d", "1w2d", "1d12h"): time.ParseDuration has neither unit.
 func parseAgo(s string) (time.Duration, bool) {
-	days := time.Duration(0)
-	if i := strings.IndexByte(s, 'd'); i > 0 {
-		n, err := strconv.Atoi(s[:i])
-		if err != nil || n < 0 || n > 3650 {
+	total, rest := time.Duration(0), s
+	for _, unit := range []struct {
+		letter byte
+		size   time.Duration
+		most   int
+	}{{'w', 7 * 24 * time.Hour, 520}, {'d', 24 * time.Hour, 3650}} {
+		i := strings.IndexByte(rest, unit.letter)
+		if i <= 0 {
+			continue
+		}
+		n, err := strconv.Atoi(rest[:i])
+		if err != nil || n < 0 || n > unit.most {
 			return 0, false
 		}
-		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
-		if s == "" {
-			return days, true
+		total, rest = total+time.Duration(n)*unit.size, rest[i+1:]
+		if rest == "" {
+			return total, true
 		}
-		if s[0] == '-' || s[0] == '+' {
+		if rest[0] == '-' || rest[0] == '+' {
 			return 0, false // "1d-2h": a sign only leads the whole value
 		}
 	}
-	d, err := time.ParseDuration(s)
+	d, err := time.ParseDuration(rest)
 	if err != nil {
 		return 0, false
 	}
-	return days + d, true
+	return total + d, true
 }

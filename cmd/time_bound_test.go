@@ -19,6 +19,8 @@ func TestTimeBound(t *testing.T) {
 		{"90m", now.Add(-90 * time.Minute)},
 		{"7d", now.Add(-7 * 24 * time.Hour)},
 		{"1d12h", now.Add(-36 * time.Hour)},
+		{"2w", now.Add(-14 * 24 * time.Hour)},
+		{"1w2d6h", now.Add(-(9*24 + 6) * time.Hour)},
 		{"2026-11-28T10:00:00Z", time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)},
 		{"2026-11-28T10:00:00+02:00", time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)},
 		{"2026-11-28", time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)},
@@ -32,7 +34,7 @@ func TestTimeBound(t *testing.T) {
 			t.Errorf("%s = %v, want %v", tc.in, got, tc.want)
 		}
 	}
-	for _, bad := range []string{"", "7", "d", "-1h", "0s", "7x", "yesterday", "2026-13-01", "99999d", "1d-2h"} {
+	for _, bad := range []string{"", "7", "d", "-1h", "0s", "7x", "yesterday", "2026-13-01", "99999d", "1d-2h", "1w-2d", "521w", "w2"} {
 		var b timeBound
 		if err := b.Set(bad); err == nil {
 			t.Errorf("%q was accepted as %v", bad, b.time(now))
