@@ -49,6 +49,14 @@ func checkLogsFlags(fs *pflag.FlagSet, opts *LogsOptions) error {
 	if err := checkLogsLimit(fs, opts); err != nil {
 		return err
 	}
+	if opts.Since.given() && opts.Until.given() {
+		// Both forms are read against one clock: an empty period would be
+		// sent as a filter nothing can match.
+		now := time.Now()
+		if !opts.Since.time(now).Before(opts.Until.time(now)) {
+			return usageErr(fmt.Errorf("--since %s is not before --until %s: the period is empty (a time ago counts back from now, so --since 2h --until 1h is the hour before last)", opts.Since.String(), opts.Until.String()))
+		}
+	}
 	if opts.Follow && opts.Summary {
 		return usageErr(errors.New("--follow and --summary do not go together: a summary counts a period that has an end"))
 	}

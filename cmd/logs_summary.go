@@ -133,7 +133,7 @@ func reasonSection(title string, rs []provision.ReasonCount) output.Section {
 
 func cycleSection(cycles []provision.CycleTotal) output.Section {
 	// Without LAST the columns fit 80 terminal columns.
-	sec := output.Section{Title: "Cycles", Columns: []string{"CYCLE ID", "LAST", "TOTAL", "SUCCESS", "WARNING", "SKIPPED", "FAILURE"}, Drop: []string{"LAST"}}
+	sec := output.Section{Title: "Cycles", Columns: []string{"CYCLE ID", "LAST", "TOTAL", "SUCCESS", "WARNING", "SKIPPED", "FAILURE"}}
 	if len(cycles) > summaryCyclesShown {
 		sec.Title = fmt.Sprintf("Cycles (the %d newest of %d; -o json lists all)", summaryCyclesShown, len(cycles))
 		cycles = cycles[:summaryCyclesShown]

@@ -222,7 +222,7 @@ type logsView []*provision.Outcome
 func (v logsView) View() []output.Section {
 	// Times and change ids (what --change-id takes) are never cut.
 	s := output.Section{Columns: []string{"TIME", "STATE", "ACTION", "SUBJECT", "REASON", "CHANGE ID"},
-		Shrink: []string{"SUBJECT", "REASON"}, Drop: []string{"REASON", "SUBJECT"}}
+		Shrink: []string{"SUBJECT", "REASON"}, Drop: []string{"REASON"}}
 	for _, o := range v {
 		subject := ""
 		if o.Subject != nil {

@@ -173,7 +173,7 @@ func pollRun(ctx context.Context, opts *PollOptions) error {
 	}
 	opts.ci.Report([]*provision.Outcome{res.Outcome})
 	// On a timeout the last outcome is printed and the exit is 5.
-	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob, latestOfSubject: res.LatestOfSubject, spName: res.ServicePrincipalName})
+	perr := printOutcomeView(ctx, opts.Printer, outcomeView{o: res.Outcome, latestOfJob: res.LatestOfJob, latestOfSubject: res.LatestOfSubject, spName: res.ServicePrincipalName, subjectRef: opts.Subject})
 	if err != nil {
 		return err
 	}

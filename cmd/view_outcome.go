@@ -24,6 +24,16 @@ type outcomeView struct {
 	// spName is the service principal's display name when the command
 	// knows it; else the view takes it from the outcome's log entry.
 	spName string
+	// subjectRef is --subject as typed: it names the subject when no log
+	// entry does (a UPN or group name; an id adds nothing).
+	subjectRef string
+}
+
+// noEntry reports a pending outcome read from the logs that found no
+// entry at all: nothing has been recorded for the subject (or request) yet.
+func (v outcomeView) noEntry() bool {
+	o := v.o
+	return o.State == provision.StatePending && o.Source == provision.SourceProvisioningLogs && o.ID == "" && o.StartedAt == nil
 }
 
 func (v outcomeView) View() []output.Section {
@@ -39,9 +49,17 @@ func (v outcomeView) View() []output.Section {
 	if r := o.Reason; r != nil {
 		add("Reason", reasonText(r))
 		add("Recommended", r.RecommendedAction.String())
+	} else if v.noEntry() {
+		add("Reason", "no provisioning-log entry for it in this job yet: real tenants publish one minutes after a request, and there is none if it was never provisioned (provision run, or poll --wait)")
 	}
 	subject := subjectText(o.Subject, v.latestOfJob)
-	if v.latestOfSubject && subject != "" {
+	if o.Subject != nil && o.Subject.DisplayName == "" && v.subjectRef != "" && !provision.IsGUID(v.subjectRef) {
+		subject = strings.TrimSpace(v.subjectRef + " " + paren(o.Subject.ID.String()))
+	}
+	switch {
+	case v.latestOfSubject && subject != "" && v.noEntry():
+		subject += ", no entry yet"
+	case v.latestOfSubject && subject != "":
 		subject += ", its most recent entry (a newer request may not be in the log yet: poll --change-id)"
 	}
 	add("Subject", subject)
@@ -62,8 +80,15 @@ func (v outcomeView) View() []output.Section {
 	}
 	if len(o.ModifiedProperties) > 0 {
 		props := output.Section{Title: propertiesTitle(o), Columns: []string{"PROPERTY", "OLD", "NEW"}, Wrap: []string{"OLD", "NEW"}}
+		if alreadyInTarget(o) {
+			props.Columns, props.Wrap = []string{"PROPERTY", "VALUE"}, []string{"VALUE"}
+		}
 		for _, p := range o.ModifiedProperties {
-			props.Rows = append(props.Rows, []output.Cell{{Text: p.Name}, {Text: valueText(p.OldValue), Style: output.Muted}, {Text: valueText(p.NewValue)}})
+			row := []output.Cell{{Text: p.Name}, {Text: valueText(p.OldValue), Style: output.Muted}, {Text: valueText(p.NewValue)}}
+			if alreadyInTarget(o) {
+				row = []output.Cell{row[0], row[2]}
+			}
+			props.Rows = append(props.Rows, row)
 		}
 		sections = append(sections, props)
 	}

@@ -48,12 +48,20 @@ func stepsSection(steps []provision.Step) output.Section {
 // RedundantExport means the target already holds these values.
 func propertiesTitle(o *provision.Outcome) string {
 	switch {
+	case o.State == provision.StateFailure:
+		return "Properties: would change (not applied: the provisioning failed)"
 	case o.State != provision.StateSkipped:
 		return "Modified properties"
-	case o.Reason != nil && strings.EqualFold(o.Reason.Code.String(), "RedundantExport"):
+	case alreadyInTarget(o):
 		return "Properties: already as in the target (nothing applied)"
 	}
 	return "Properties: would change (not applied)"
+}
+
+// alreadyInTarget reports a skip because the target already holds every
+// value: there is no old value to show beside the new one.
+func alreadyInTarget(o *provision.Outcome) bool {
+	return o.State == provision.StateSkipped && o.Reason != nil && strings.EqualFold(o.Reason.Code.String(), "RedundantExport")
 }
 
 // detailsText shows step details as key=value pairs in a stable order;

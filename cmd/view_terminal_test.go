@@ -53,11 +53,17 @@ func TestOutcomeStepsAsBlocks(t *testing.T) {
 
 func TestOutcomePropertiesTitle(t *testing.T) {
 	o := sampleOutcome()
-	if got := renderOutcome(t, outcomeView{o: o}, 80); !strings.Contains(got, "\nModified properties\n") {
+	if got := renderOutcome(t, outcomeView{o: o}, 80); !strings.Contains(got, "\nProperties: would change (not applied: the provisioning failed)\n") {
 		t.Errorf("a failure's properties:\n%s", got)
 	}
+	o.State = provision.StateSuccess
+	if got := renderOutcome(t, outcomeView{o: o}, 80); !strings.Contains(got, "\nModified properties\nPROPERTY     OLD  NEW\n") {
+		t.Errorf("a success's properties:\n%s", got)
+	}
+	// Already in the target: one VALUE column, no "old → new" that would
+	// say the target had nothing.
 	o.State, o.Reason = provision.StateSkipped, &provision.Reason{Code: "RedundantExport", Message: "already match"}
-	if got := renderOutcome(t, outcomeView{o: o}, 80); !strings.Contains(got, "\nProperties: already as in the target (nothing applied)\n") || strings.Contains(got, "Modified properties") {
+	if got := renderOutcome(t, outcomeView{o: o}, 80); !strings.Contains(got, "\nProperties: already as in the target (nothing applied)\nPROPERTY     VALUE\n") || strings.Contains(got, "Modified properties") || strings.Contains(got, " old") {
 		t.Errorf("a RedundantExport's properties:\n%s", got)
 	}
 	o.Reason = &provision.Reason{Code: "NotEffectivelyEntitled"}

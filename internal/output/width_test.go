@@ -195,3 +195,15 @@ func TestWrapCellBreaksLongWords(t *testing.T) {
 		}
 	}
 }
+
+// A multi-valued property's ids wrap between the ids, each id whole.
+func TestWrapCellKeepsListedIDsWhole(t *testing.T) {
+	a, b := "c2a9d4f1-7b3e-4d58-9e61-2f0b8a7c4d13", "e1b7c6a3-5d24-4f89-b0e2-9a8c7d6f5e41"
+	got := wrapCell(a+","+b, 40)
+	if len(got) != 2 || got[0] != a+"," || got[1] != b {
+		t.Errorf("wrapCell = %q, want the two ids on a line each", got)
+	}
+	if got := wrapCell("a,b", 10); len(got) != 1 || got[0] != "a,b" {
+		t.Errorf("a short list is cut: %q", got)
+	}
+}

@@ -86,8 +86,13 @@ func words(s string) []string {
 		segStart := len(s) - len(rest)
 		var seg string
 		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
-		for i := 0; i < len(seg); i++ { // a break after each run of spaces
-			if seg[i] == ' ' && (i+1 == len(seg) || seg[i+1] != ' ') && i+1 < len(seg) {
+		// A break after each run of spaces, and after a comma that joins
+		// two values ("id1,id2": Graph's multi-valued properties), so a
+		// list of ids wraps between them, never inside one.
+		for i := 0; i < len(seg); i++ {
+			space := seg[i] == ' ' && i+1 < len(seg) && seg[i+1] != ' '
+			comma := seg[i] == ',' && i+1 < len(seg) && seg[i+1] != ' ' && seg[i+1] != ','
+			if space || comma {
 				out = append(out, s[start:segStart+i+1])
 				start = segStart + i + 1
 			}
