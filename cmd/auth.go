@@ -69,10 +69,10 @@ PROVCTL_CLIENT_CERTIFICATE, AZURE_FEDERATED_TOKEN_FILE or PROVCTL_MANAGED_IDENTI
 instead (see "provctl help environment").`,
 		Example: `  $ provctl login
   $ provctl login --browser
-  $ provctl login --tenant contoso.onmicrosoft.com --scope Synchronization.Read.All
-  $ provctl login --cloud usgov --timeout 5m
+  $ provctl login --tenant contoso.onmicrosoft.com --scope Synchronization.Read.All   # real tenant only
+  $ provctl login --cloud usgov --timeout 5m   # real tenant only
   $ provctl login --identity
-  $ provctl login --identity --client-id 0c5a7e91-3d2b-4f6a-8e1c-9b7d5f3a1e60`,
+  $ provctl login --identity --client-id a4c6e8f0-2b4d-4c6e-9f1a-3b5d7f9a1c2e   # user-assigned`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Timeout < 0 {
@@ -104,7 +104,7 @@ instead (see "provctl help environment").`,
 	// --identity, the user-assigned identity instead.
 	c.Flags().StringVar(&clientID, "client-id", "", "app (client) id of a public client app registration (PROVCTL_CLIENT_ID); with --identity, of a user-assigned managed identity")
 	c.Flags().StringSliceVar(&opts.Scopes, "scope", nil, "delegated Graph permission to ask for, e.g. Synchronization.Read.All (repeatable)")
-	c.Flags().DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (default: when the code expires; 15m with --browser, 2m with --identity)")
+	durationFlag(c.Flags(), &opts.Timeout, "timeout", 0, "give up after this long (default: when the code expires; 15m with --browser, 2m with --identity)")
 	c.Flags().BoolVar(&opts.Browser, "browser", false, "sign in in a browser (authorization code with PKCE) instead of with a device code")
 	c.Flags().BoolVar(&identity, "identity", false, "sign in as this Azure resource's managed identity (user-assigned: with --client-id)")
 	c.MarkFlagsMutuallyExclusive("browser", "identity")

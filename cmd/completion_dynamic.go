@@ -60,6 +60,11 @@ func registerDynamicCompletion(root *cobra.Command, f *Factory) {
 			}
 			_ = c.RegisterFlagCompletionFunc(name, f.dynamicCompletion(complete))
 		}
+		// No provctl command takes a file as an argument: without this the
+		// shell would offer file names after `sp list `.
+		if !c.HasSubCommands() && c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 && c.Name() != "help" {
+			c.ValidArgsFunction = cobra.NoFileCompletions
+		}
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}

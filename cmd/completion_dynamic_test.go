@@ -373,3 +373,18 @@ func (m *memResolveCache) ApplyAbsent() bool                 { return false }
 func (m *memResolveCache) MarkApplyAbsent()                  {}
 func (m *memResolveCache) ForgetServicePrincipal(string)     {}
 func (m *memResolveCache) ForgetJob(string, string)          {}
+
+// No command's arguments complete to file names: none takes a file.
+func TestNoCommandOffersFileNames(t *testing.T) {
+	root := NewCmdRoot(NewFactory(output.System(), func(string) string { return "" }))
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if !c.HasSubCommands() && c.Name() != "help" && c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 {
+			t.Errorf("%s: its arguments would complete to file names", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}

@@ -106,8 +106,8 @@ help exit-codes").`,
 // addWaitFlags adds --wait, --interval and --timeout with their defaults.
 func addWaitFlags(c *cobra.Command, wait *bool, interval, timeout *time.Duration) {
 	c.Flags().BoolVar(wait, "wait", false, "poll until the outcome is final")
-	c.Flags().DurationVar(interval, "interval", 5*time.Second, "with --wait: time between polls")
-	c.Flags().DurationVar(timeout, "timeout", 10*time.Minute, "with --wait: give up (exit 5) after this long")
+	durationFlag(c.Flags(), interval, "interval", 5*time.Second, "with --wait: time between polls")
+	durationFlag(c.Flags(), timeout, "timeout", 10*time.Minute, "with --wait: give up (exit 5) after this long")
 }
 
 // waitFlagsNeedWait refuses --interval and --timeout without --wait (a

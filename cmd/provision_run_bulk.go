@@ -200,11 +200,17 @@ func runBulk(ctx context.Context, opts *RunOptions) error {
 			}
 		}
 	}
-	if cerr := stream.Close(bulkView{res: res, results: b.Results}); cerr != nil {
+	if cerr := stream.Close(bulkView{res: res, results: b.Results, withSummary: opts.Streams.StdoutTTY}); cerr != nil {
 		return cerr
 	}
-	if opts.Printer.Format != output.Table && !b.Quiet {
+	switch {
+	case b.Quiet:
+	case opts.Printer.Format != output.Table:
 		printBulkSummary(opts.Streams, res, b.Results)
+	case !opts.Streams.StdoutTTY:
+		if perr := printBulkSummaryTable(opts.Streams, res, b.Results); perr != nil {
+			return perr
+		}
 	}
 	if err != nil {
 		if errors.Is(err, provision.ErrWaitTimeout) {

@@ -224,7 +224,7 @@ func TestRunBulkJSONLPrintsOneLinePerOutcome(t *testing.T) {
 func TestRunBulkTableEndsWithSummary(t *testing.T) {
 	reg, _ := graphtest.New(t)
 	rbStubs(reg, "Success", "Success")
-	r := runCLI(t, false, reg, rbEnv, rbArgs(t)...)
+	r := runCLI(t, true, reg, rbEnv, rbArgs(t)...)
 	checkCLI(t, r, ExitOK)
 	plain := stripANSI(r.stdout)
 	iLee, iSum := strings.Index(plain, "lee@contoso.com"), strings.Index(plain, "Summary")
@@ -233,6 +233,27 @@ func TestRunBulkTableEndsWithSummary(t *testing.T) {
 	}
 	if strings.Contains(plain[iSum:], "Failures") {
 		t.Errorf("a failures section without failures:\n%s", plain)
+	}
+}
+
+// In a pipe a table's stdout is one row per user (what cut and grep work
+// with); the summary goes to stderr.
+func TestRunBulkTableInAPipeKeepsTheSummaryOnStderr(t *testing.T) {
+	reg, _ := graphtest.New(t)
+	rbStubs(reg, "Success", "Success")
+	r := runCLI(t, false, reg, rbEnv, append(rbArgs(t), "--no-headers")...)
+	checkCLI(t, r, ExitOK)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != 2 || strings.Contains(r.stdout, "Summary") {
+		t.Fatalf("stdout should be the two rows alone:\n%s", r.stdout)
+	}
+	for _, l := range lines {
+		if strings.Count(l, "\t") != 3 {
+			t.Errorf("not a row of four tab-separated cells: %q", l)
+		}
+	}
+	if !strings.Contains(r.stderr, "Summary") || !strings.Contains(r.stderr, "2 of 2") {
+		t.Errorf("stderr should hold the summary:\n%s", r.stderr)
 	}
 }
 

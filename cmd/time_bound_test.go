@@ -61,3 +61,23 @@ func TestNoBacktickInFlagUsage(t *testing.T) {
 	}
 	walk(NewCmdRoot(f))
 }
+
+// Duration flags take days and weeks as --since does, and a bad value
+// names the forms instead of Go's "unknown unit".
+func TestDurationFlag(t *testing.T) {
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	var d time.Duration
+	durationFlag(fs, &d, "timeout", 10*time.Minute, "")
+	if d != 10*time.Minute || fs.Lookup("timeout").DefValue != "10m0s" {
+		t.Fatalf("default %v / %q", d, fs.Lookup("timeout").DefValue)
+	}
+	for in, want := range map[string]time.Duration{"90s": 90 * time.Second, "1d": 24 * time.Hour, "1w": 7 * 24 * time.Hour, "1d12h": 36 * time.Hour, "-1s": -time.Second} {
+		if err := fs.Set("timeout", in); err != nil || d != want {
+			t.Errorf("%s = %v, %v; want %v", in, d, err, want)
+		}
+	}
+	err := fs.Parse([]string{"--timeout", "1x"})
+	if err == nil || strings.Contains(err.Error(), "unknown unit") || !strings.Contains(err.Error(), "1d") {
+		t.Errorf("a bad value: %v", err)
+	}
+}

@@ -13,6 +13,29 @@ import (
 type bulkView struct {
 	res     *provision.BulkResult
 	results string // --results, named when the run can be resumed
+	// withSummary ends the table with the summary: on a terminal; a pipe
+	// gets the rows alone (the summary goes to stderr).
+	withSummary bool
+}
+
+// bulkSummaryView is the summary alone, for stderr.
+type bulkSummaryView struct {
+	res     *provision.BulkResult
+	results string
+}
+
+func (v bulkSummaryView) View() []output.Section { return bulkSummary(v.res, v.results) }
+
+// printBulkSummaryTable writes the summary sections to stderr, laid out
+// for stderr's terminal: a table in a pipe keeps stdout to one row per user.
+func printBulkSummaryTable(streams *output.Streams, res *provision.BulkResult, results string) error {
+	s := *streams
+	s.Out, s.StdoutTTY, s.Color, s.Width = s.ErrOut, s.StderrTTY, s.ErrColor, s.ErrWidth
+	p, err := output.NewPrinter(&s, output.Table, "")
+	if err != nil {
+		return err
+	}
+	return p.Print(nil, bulkSummaryView{res: res, results: results})
 }
 
 func (v bulkView) View() []output.Section {
@@ -26,7 +49,9 @@ func (v bulkView) View() []output.Section {
 	if len(rows.Rows) > 0 {
 		sections = append(sections, rows)
 	}
-	sections = append(sections, bulkSummary(v.res, v.results)...)
+	if v.withSummary {
+		sections = append(sections, bulkSummary(v.res, v.results)...)
+	}
 	return sections
 }
 
