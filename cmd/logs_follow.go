@@ -45,7 +45,7 @@ func logsFollow(ctx context.Context, opts *LogsOptions) error {
 	streams := opts.Printer.Streams
 	fmt.Fprintf(streams.ErrOut, "Following the provisioning logs every %s, showing entries up to %s late; Ctrl-C to stop.\n",
 		durationText(opts.Interval), durationText(opts.Lag))
-	out := newFollowOutput(ctx, opts.Printer)
+	out := newFollowOutput(ctx, opts.Printer, opts.SP == "")
 	err = opts.Service.FollowLogs(follow, provision.FollowRequest{
 		Query:              q,
 		ServicePrincipalID: spID,

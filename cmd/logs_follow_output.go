@@ -18,14 +18,15 @@ type followOutput struct {
 	ctx    context.Context
 	p      *output.Printer
 	stream *output.ItemStream // -o jsonl
+	withApp bool // no --sp: entries of every app (logsView)
 	// widths are, on a terminal, the widest text met so far per column:
 	// rows of later polls are padded to them, so that columns stay
 	// aligned with the header printed once.
 	widths []int
 }
 
-func newFollowOutput(ctx context.Context, p *output.Printer) *followOutput {
-	o := &followOutput{ctx: ctx, p: p}
+func newFollowOutput(ctx context.Context, p *output.Printer, withApp bool) *followOutput {
+	o := &followOutput{ctx: ctx, p: p, withApp: withApp}
 	if p.Format == output.JSONL {
 		o.stream = p.Stream(ctx)
 	}
@@ -42,7 +43,7 @@ func (o *followOutput) show(batch []*provision.Outcome) error {
 		}
 		return nil
 	}
-	sections := logsView(batch).View()
+	sections := logsView{list: batch, withApp: o.withApp}.View()
 	if o.p.Streams.StdoutTTY && len(sections) > 0 {
 		o.align(&sections[0])
 	}

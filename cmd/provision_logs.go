@@ -186,7 +186,7 @@ func logsList(ctx context.Context, opts *LogsOptions) error {
 	if len(outcomes) == 0 && opts.Printer.Format == output.Table {
 		opts.Printer.Streams.Warnf("no provisioning-log entries match (the logs can lag a few minutes behind)")
 	}
-	return opts.Printer.PrintContext(ctx, outcomes, logsView(outcomes))
+	return opts.Printer.PrintContext(ctx, outcomes, logsView{list: outcomes, withApp: opts.SP == ""})
 }
 
 // logsQuery resolves the names the filters hold (service principal, job,
@@ -217,18 +217,34 @@ func logsQuery(ctx context.Context, opts *LogsOptions) (spID string, q provision
 	return spID, q, nil
 }
 
-type logsView []*provision.Outcome
+// logsView is a table of log entries. withApp adds the service
+// principal's name: entries of every app are listed when --sp is not given,
+// and two rows of one subject would otherwise look alike.
+type logsView struct {
+	list    []*provision.Outcome
+	withApp bool
+}
 
 func (v logsView) View() []output.Section {
-	// Times and change ids (what --change-id takes) are never cut.
+	// Times and change ids (what --change-id takes) are never cut; nor is
+	// what says which object a row is about (records when too narrow).
 	s := output.Section{Columns: []string{"TIME", "STATE", "ACTION", "SUBJECT", "REASON", "CHANGE ID"},
 		Shrink: []string{"SUBJECT", "REASON"}, Drop: []string{"REASON"}}
-	for _, o := range v {
+	if v.withApp {
+		s.Columns = []string{"TIME", "STATE", "ACTION", "APP", "SUBJECT", "REASON", "CHANGE ID"}
+		s.Shrink = append(s.Shrink, "APP")
+	}
+	for _, o := range v.list {
 		subject := ""
 		if o.Subject != nil {
 			subject = cmp.Or(o.Subject.DisplayName.String(), o.Subject.ID.String())
 		}
-		s.Rows = append(s.Rows, []output.Cell{{Text: formatTime(o.StartedAt)}, stateCell(string(o.State)), {Text: o.Action.String()}, {Text: subject}, {Text: reasonText(o.Reason)}, {Text: o.ChangeID.String(), Style: output.Muted}})
+		row := []output.Cell{{Text: formatTime(o.StartedAt)}, stateCell(string(o.State)), {Text: o.Action.String()}}
+		if v.withApp {
+			row = append(row, output.Cell{Text: cmp.Or(logServicePrincipalName(o), o.ServicePrincipalID)})
+		}
+		row = append(row, output.Cell{Text: subject}, output.Cell{Text: reasonText(o.Reason)}, output.Cell{Text: o.ChangeID.String(), Style: output.Muted})
+		s.Rows = append(s.Rows, row)
 	}
 	return []output.Section{s}
 }

@@ -248,8 +248,8 @@ func TestRunBulkTableInAPipeKeepsTheSummaryOnStderr(t *testing.T) {
 		t.Fatalf("stdout should be the two rows alone:\n%s", r.stdout)
 	}
 	for _, l := range lines {
-		if strings.Count(l, "\t") != 3 {
-			t.Errorf("not a row of four tab-separated cells: %q", l)
+		if strings.Count(l, "\t") != 4 {
+			t.Errorf("not a row of five tab-separated cells: %q", l)
 		}
 	}
 	if !strings.Contains(r.stderr, "Summary") || !strings.Contains(r.stderr, "2 of 2") {

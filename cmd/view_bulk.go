@@ -39,10 +39,11 @@ func printBulkSummaryTable(streams *output.Streams, res *provision.BulkResult, r
 }
 
 func (v bulkView) View() []output.Section {
-	rows := output.Section{Columns: []string{"SUBJECT", "STATE", "ACTION", "REASON"}, Shrink: []string{"REASON"}, Drop: []string{"ACTION"}}
+	// The change id is what `poll --change-id` takes for a pending row.
+	rows := output.Section{Columns: []string{"SUBJECT", "STATE", "ACTION", "REASON", "CHANGE ID"}, Shrink: []string{"REASON"}, Drop: []string{"ACTION", "CHANGE ID"}}
 	for _, o := range v.res.Outcomes {
 		rows.Rows = append(rows.Rows, []output.Cell{
-			{Text: bulkSubjectName(o)}, stateCell(string(o.State)), {Text: o.Action.String()}, {Text: reasonText(o.Reason)},
+			{Text: bulkSubjectName(o)}, stateCell(string(o.State)), {Text: o.Action.String()}, {Text: reasonText(o.Reason)}, {Text: o.ChangeID.String(), Style: output.Muted},
 		})
 	}
 	sections := []output.Section{}
