@@ -15,10 +15,10 @@ import (
 // poll brings them: with -o jsonl one line per entry, written at once;
 // as a table, the rows of each poll, the header only before the first.
 type followOutput struct {
-	ctx    context.Context
-	p      *output.Printer
-	stream *output.ItemStream // -o jsonl
-	withApp bool // no --sp: entries of every app (logsView)
+	ctx     context.Context
+	p       *output.Printer
+	stream  *output.ItemStream // -o jsonl
+	withApp bool               // no --sp: entries of every app (logsView)
 	// widths are, on a terminal, the widest text met so far per column:
 	// rows of later polls are padded to them, so that columns stay
 	// aligned with the header printed once.
