@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 )
@@ -221,12 +223,21 @@ func NewCmdAuth(f *Factory) *cobra.Command {
 type AuthStatusOptions struct {
 	Offline bool // --offline: describe what is stored, send nothing
 
+	// AuthorityBound and GraphBound bound each side of the check, so that
+	// a silent one is named rather than the whole command timing out.
+	AuthorityBound time.Duration
+	GraphBound     time.Duration
+
 	Config  auth.Config
 	Streams *output.Streams
 	Printer *output.Printer
 	// Graph is the Graph API signed in with the given (verified) tokens.
 	Graph func(tokens auth.TokenSource) (provision.GraphAPI, error)
 }
+
+// authStatusBound is each side's bound: the authority's (a refresh's grace
+// included) and Graph's.
+const authStatusBound = 20 * time.Second
 
 // NewCmdAuthStatus builds `auth status`.
 func NewCmdAuthStatus(f *Factory, runF func(context.Context, *AuthStatusOptions) error) *cobra.Command {
@@ -246,12 +257,15 @@ scopes, and check that it works, as a command would use it:
   - Graph is asked for its own service principal: any answer but 401 means
     it accepts the token (no permission beyond the commands' own is needed).
 
-The token is never shown. "check" in JSON says how each part went: ok,
-failed or skipped (a static token has no authority to ask).
+Each side has 20 s (a refresh of "provctl login" 10 s to answer and 10 s
+more to be saved); one that does not answer in time is named. The token is
+never shown. "check" in JSON says how each part went: ok, failed or
+skipped (a static token has no authority to ask).
 
 Exits 0 when the sign-in works, 4 when it does not (not signed in, expired,
 revoked, refused), with the fix: run "provctl login", or check the variable
-that selects an app-only mode. A network failure exits 1.
+that selects an app-only mode. A network failure, or Graph failing
+(5xx) or not answering, exits 1.
 
 --offline describes what is stored (account, cached token expiry, scopes)
 without any request; it cannot tell a revoked sign-in from a good one.`,
@@ -271,6 +285,7 @@ without any request; it cannot tell a revoked sign-in from a good one.`,
 			opts.Graph = func(tokens auth.TokenSource) (provision.GraphAPI, error) {
 				return f.graphWith(cmd, tokens, scopeSyncRead)
 			}
+			opts.AuthorityBound, opts.GraphBound = authStatusBound, authStatusBound
 			if runF != nil {
 				return runF(runContext(cmd), opts)
 			}
@@ -281,19 +296,23 @@ without any request; it cannot tell a revoked sign-in from a good one.`,
 	return c
 }
 
-// authStatus is the data of `auth status`: the sign-in and how it was
-// checked. Its JSON is StatusInfo's fields plus "check".
+// authStatus is the data of `auth status`: the sign-in (every key always
+// there, null when unknown) and how it was checked.
 type authStatus struct {
-	*auth.StatusInfo
+	auth.StatusJSON
 	Check authStatusCheck `json:"check"`
 }
 
 // authStatusCheck says how each part of the check went: ok, failed or
-// skipped.
+// skipped, and in words why a part failed (for the table; the error on
+// stderr says it in full).
 type authStatusCheck struct {
 	Authority string `json:"authority"` // a new token from the authority, now
 	Graph     string `json:"graph"`     // Graph accepted the token
 	forbidden bool   // Graph accepted it but refused to list service principals
+
+	authorityWhy string // "the authority (https://…) did not answer within 10s"
+	graphWhy     string // "did not accept the token", "failed: …"
 }
 
 func authStatusRun(ctx context.Context, opts *AuthStatusOptions) error {
@@ -302,13 +321,20 @@ func authStatusRun(ctx context.Context, opts *AuthStatusOptions) error {
 		if err != nil {
 			return err
 		}
-		return printAuthStatus(ctx, opts, authStatus{info, authStatusCheck{Authority: checkSkipped, Graph: checkSkipped}})
+		return printAuthStatus(ctx, opts, info, authStatusCheck{Authority: checkSkipped, Graph: checkSkipped})
 	}
-	info, tokens, err := auth.Verify(ctx, opts.Config)
+	info, tokens, err := verifyWithin(ctx, opts.Config, boundOr(opts.AuthorityBound))
 	if err != nil {
 		// Show what is remembered and that the check failed; the error
 		// (stderr) names the fix.
-		printCachedOnFailure(ctx, opts, authStatusCheck{Authority: checkFailed, Graph: checkSkipped})
+		check := authStatusCheck{Authority: checkFailed, Graph: checkSkipped}
+		var timeout *answerTimeoutError
+		if errors.As(err, &timeout) {
+			check.authorityWhy = timeout.who + " did not answer within " + durationText(timeout.within)
+		} else if !tokenRefused(err) {
+			check.authorityWhy = "the sign-in could not be checked (the error says why)"
+		}
+		printCachedOnFailure(ctx, opts, check)
 		return err
 	}
 	check := authStatusCheck{Authority: checkOK, Graph: checkOK}
@@ -319,16 +345,61 @@ func authStatusRun(ctx context.Context, opts *AuthStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	probe, err := probeGraph(ctx, g)
+	probe, err := probeGraphWithin(ctx, g, boundOr(opts.GraphBound))
 	if err != nil {
 		check.Graph = checkFailed
-		if perr := printAuthStatus(ctx, opts, authStatus{info, check}); perr != nil {
+		check.graphWhy = graphFailure(err)
+		if perr := printAuthStatus(ctx, opts, info, check); perr != nil {
 			return perr
+		}
+		var timeout *answerTimeoutError
+		if !tokenRefused(err) && !errors.As(err, &timeout) && ctx.Err() == nil {
+			err = fmt.Errorf("asking Graph failed, so the token was not checked: %w", err)
 		}
 		return err
 	}
 	check.forbidden = probe.Forbidden
-	return printAuthStatus(ctx, opts, authStatus{info, check})
+	return printAuthStatus(ctx, opts, info, check)
+}
+
+func boundOr(d time.Duration) time.Duration {
+	if d <= 0 {
+		return authStatusBound
+	}
+	return d
+}
+
+// probeGraphWithin is probeGraph bounded: a Graph that does not answer
+// is named, with the bound, instead of the command's own timeout.
+func probeGraphWithin(ctx context.Context, g provision.GraphAPI, bound time.Duration) (graphProbe, error) {
+	gctx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	probe, err := probeGraph(gctx, g)
+	if err != nil && !errors.Is(ctx.Err(), context.Canceled) && errors.Is(gctx.Err(), context.DeadlineExceeded) {
+		return probe, &answerTimeoutError{who: "Graph (GET servicePrincipals)", within: bound,
+			what: "try again; check the network (HTTPS_PROXY, NO_PROXY) and the Graph URL (PROVCTL_GRAPH_URL, --cloud)"}
+	}
+	return probe, err
+}
+
+// graphFailure says in words why Graph's part of the check failed: only a
+// 401 is a verdict on the token; a 5xx or silence says nothing about it.
+func graphFailure(err error) string {
+	var timeout *answerTimeoutError
+	var ge *graph.Error
+	switch {
+	case errors.As(err, &timeout):
+		return "Graph did not answer within " + durationText(timeout.within) + ": the token was not checked"
+	case tokenRefused(err):
+		return "Graph did not accept the token"
+	case errors.As(err, &ge):
+		text := fmt.Sprintf("Graph failed (HTTP %d", ge.StatusCode)
+		if ge.RequestID != "" {
+			text += ", request-id " + ge.RequestID
+		}
+		return text + "): the token was not checked"
+	}
+	return "Graph could not be asked: the token was not checked"
 }
 
 // printCachedOnFailure prints the stored view with a failed check, when
@@ -337,15 +408,17 @@ func printCachedOnFailure(ctx context.Context, opts *AuthStatusOptions, check au
 	cfg := opts.Config
 	cfg.Warn = nil // Verify already warned about the same files
 	if info, err := auth.CachedStatus(ctx, cfg); err == nil {
-		_ = printAuthStatus(ctx, opts, authStatus{info, check})
+		_ = printAuthStatus(ctx, opts, info, check)
 	}
 }
 
-func printAuthStatus(ctx context.Context, opts *AuthStatusOptions, st authStatus) error {
-	return opts.Printer.PrintContext(ctx, st, authStatusView{info: st.StatusInfo, check: st.Check, now: time.Now()})
+func printAuthStatus(ctx context.Context, opts *AuthStatusOptions, info *auth.StatusInfo, check authStatusCheck) error {
+	return opts.Printer.PrintContext(ctx, authStatus{info.JSON(), check}, authStatusView{info: info, check: check, now: time.Now()})
 }
 
-// authStatusView shows StatusInfo as "Name: value" lines.
+// authStatusView shows StatusInfo as "Name: value" lines. The lines a
+// person looks for (Token expires) are always there, "unknown" with the
+// reason when the value is.
 type authStatusView struct {
 	info  *auth.StatusInfo
 	check authStatusCheck
@@ -367,11 +440,14 @@ func (v authStatusView) View() []output.Section {
 	add("Client ID", i.ClientID, output.Muted)
 	add("Authority", i.AuthorityHost, output.Muted)
 	add("Set by", i.Sources.Text(), output.Muted)
-	if !i.ExpiresOn.IsZero() {
+	if i.ExpiresOn.IsZero() {
+		add("Token expires", "unknown: "+unknownExpiry(i.Mode, v.check), output.Muted)
+	} else {
+		at := i.ExpiresOn.Local().Truncate(time.Second).Format(time.RFC3339)
 		left := i.ExpiresOn.Sub(v.now)
-		text, style := fmt.Sprintf("%s (in %s)", i.ExpiresOn.Local().Format(time.RFC3339), durationText(left)), output.Success
+		text, style := fmt.Sprintf("%s (in %s)", at, durationText(left)), output.Success
 		if left <= 0 {
-			text, style = fmt.Sprintf("%s (expired)", i.ExpiresOn.Local().Format(time.RFC3339)), output.Failure
+			text, style = fmt.Sprintf("%s (expired)", at), output.Failure
 		} else if left < 10*time.Minute {
 			style = output.Warning
 		}
@@ -384,6 +460,19 @@ func (v authStatusView) View() []output.Section {
 	return []output.Section{s}
 }
 
+// unknownExpiry says why the token's expiry is not known.
+func unknownExpiry(mode auth.Mode, check authStatusCheck) string {
+	switch {
+	case mode == auth.ModeStatic:
+		return "PROVCTL_ACCESS_TOKEN is not a JWT with an expiry (exp)"
+	case mode == auth.ModeDeviceCode:
+		return "no access token is cached; the next command gets one with the refresh token"
+	case check.Authority == checkSkipped:
+		return "app-only tokens are kept in memory only (run without --offline)"
+	}
+	return "no token was issued"
+}
+
 // text says in words how the sign-in was checked.
 func (c authStatusCheck) text(mode auth.Mode) (string, output.Style) {
 	issuer := "the authority"
@@ -393,8 +482,12 @@ func (c authStatusCheck) text(mode auth.Mode) (string, output.Style) {
 	switch {
 	case c.Authority == checkSkipped && c.Graph == checkSkipped:
 		return "not checked (--offline): what is stored, which a revoked sign-in still shows", output.Muted
+	case c.Authority == checkFailed && c.authorityWhy != "":
+		return c.authorityWhy, output.Failure
 	case c.Authority == checkFailed:
 		return issuer + " did not issue a new token", output.Failure
+	case c.Graph == checkFailed && c.graphWhy != "":
+		return c.graphWhy, output.Failure
 	case c.Graph == checkFailed:
 		return "Graph did not accept the token", output.Failure
 	}

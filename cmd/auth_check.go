@@ -3,7 +3,9 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -84,4 +86,73 @@ func probeGraph(ctx context.Context, g provision.GraphAPI) (graphProbe, error) {
 func tokenRefused(err error) bool {
 	var ae *auth.Error
 	return errors.As(err, &ae) || graph.IsStatus(err, http.StatusUnauthorized)
+}
+
+// answerTimeoutError: the authority (or Graph) did not answer within the
+// bound of a check. It is the network's failure, not the sign-in's: exit 1.
+type answerTimeoutError struct {
+	who    string // "the authority (https://login.microsoftonline.com)"
+	within time.Duration
+	what   string // the fix
+}
+
+func (e *answerTimeoutError) Error() string { return e.reason() + ": " + e.what }
+
+// reason is the error without its fix: "the authority (…) did not answer within 5s".
+func (e *answerTimeoutError) reason() string {
+	return fmt.Sprintf("%s did not answer within %s", e.who, durationText(e.within))
+}
+
+// answerWindow is how long the sign-in of mode may wait for the authority
+// so that the whole check ends within bound: a refresh of `provctl login`
+// that was sent may outlive its context by auth's grace, to save the
+// rotated refresh token.
+func answerWindow(mode auth.Mode, bound time.Duration) time.Duration {
+	if w := bound - auth.RefreshGrace(mode); w > 0 {
+		return w
+	}
+	return bound
+}
+
+// verifyWithin is auth.Verify ending within bound, the grace included. A
+// wait that ran out is an *answerTimeoutError naming who did not answer;
+// Ctrl-C stays the interrupt it is.
+func verifyWithin(ctx context.Context, cfg auth.Config, bound time.Duration) (*auth.StatusInfo, auth.TokenSource, error) {
+	mode := auth.SelectMode(cfg)
+	window := answerWindow(mode, bound)
+	vctx, cancel := context.WithTimeout(ctx, window)
+	defer cancel()
+	info, tokens, err := auth.Verify(vctx, cfg)
+	if err != nil && !errors.Is(ctx.Err(), context.Canceled) && errors.Is(vctx.Err(), context.DeadlineExceeded) {
+		return nil, nil, &answerTimeoutError{who: issuerText(cfg, mode), within: window,
+			what: "try again; check the network (HTTPS_PROXY, NO_PROXY) and " + authoritySetting(cfg)}
+	}
+	return info, tokens, err
+}
+
+// issuerText names who issues the tokens of mode, with the host asked.
+func issuerText(cfg auth.Config, mode auth.Mode) string {
+	if mode == auth.ModeManagedIdentity {
+		return "the managed identity endpoint"
+	}
+	target, _ := auth.ResolveTarget(cfg)
+	if target.AuthorityHost == "" {
+		return "the authority"
+	}
+	return "the authority (" + target.AuthorityHost + ")"
+}
+
+// authoritySetting names where the authority host the sign-in uses came
+// from: AZURE_AUTHORITY_HOST for an app-only mode that took it, else the
+// setting (flag, PROVCTL_AUTHORITY_HOST, config key) or --cloud.
+func authoritySetting(cfg auth.Config) string {
+	if target, _ := auth.ResolveTarget(cfg); target.AuthoritySource != "" {
+		return target.AuthoritySource
+	}
+	if cfg.Origin != nil {
+		if from := cfg.Origin("authority-host"); from != "" {
+			return from
+		}
+	}
+	return "PROVCTL_AUTHORITY_HOST (or --cloud)"
 }

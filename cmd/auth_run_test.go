@@ -1,13 +1,22 @@
 package cmd
 
 import (
+	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/provctl/provctl/internal/graph/graphtest"
+	"github.com/provctl/provctl/internal/output"
+	"github.com/provctl/provctl/internal/provision"
 )
 
 // rtJWT is an unsigned JWT with the given payload: status reads its claims
@@ -159,6 +168,156 @@ func TestDurationText(t *testing.T) {
 		}
 		if got := durationText(d); got != tc.want {
 			t.Errorf("durationText(%s) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// runAuthStatusBounded runs `auth status` as runCLI does (Graph is reg),
+// with each side of the check bounded by bound.
+func runAuthStatusBounded(t *testing.T, reg *graphtest.Registry, env map[string]string, bound time.Duration, args ...string) cliResult {
+	t.Helper()
+	s, out, errOut := output.Test()
+	vars := map[string]string{"PROVCTL_CONFIG_DIR": t.TempDir()}
+	for k, v := range env {
+		vars[k] = v
+	}
+	f := NewFactory(s, func(k string) string { return vars[k] })
+	f.ServiceFunc = func(*cobra.Command, ...string) (*provision.Service, error) {
+		return &provision.Service{Graph: reg.Client()}, nil
+	}
+	root := NewCmdRoot(f)
+	authCmd, _, err := root.Find([]string{"auth"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range authCmd.Commands() {
+		if c.Name() == "status" {
+			authCmd.RemoveCommand(c)
+		}
+	}
+	authCmd.AddCommand(boundedAuthStatus(bound)(f, nil))
+	root.SetArgs(append([]string{"auth", "status"}, args...))
+	err = root.ExecuteContext(context.Background())
+	if f.stopTimeout != nil {
+		f.stopTimeout()
+	}
+	code := ExitOK
+	if err != nil {
+		code = report(f.Streams, f.commandTimedOut(err), f.reportContext())
+	}
+	return cliResult{stdout: out.String(), stderr: errOut.String(), code: code}
+}
+
+// boundedAuthStatus is `auth status` with each side bounded by bound.
+func boundedAuthStatus(bound time.Duration) func(f *Factory, _ *hostGuard) *cobra.Command {
+	return func(f *Factory, _ *hostGuard) *cobra.Command {
+		return NewCmdAuthStatus(f, func(ctx context.Context, opts *AuthStatusOptions) error {
+			opts.AuthorityBound, opts.GraphBound = bound, bound
+			return authStatusRun(ctx, opts)
+		})
+	}
+}
+
+// Only a 401 is Graph's verdict on the token: a 500 or silence is Graph
+// failing, said with its status and request-id, or with the bound it
+// did not answer within (exit 1, not 4).
+func TestAuthStatusGraphFailureIsNotTheToken(t *testing.T) {
+	env := map[string]string{"PROVCTL_ACCESS_TOKEN": rtToken}
+	reg := &graphtest.Registry{}
+	graphSelfStub(reg, graphtest.Error(500, "InternalServerError", "Something went wrong."))
+	r := runCLI(t, false, reg, env, "auth", "status")
+	checkCLI(t, r, ExitError)
+	if !strings.Contains(r.stdout, "Checked") || !strings.Contains(r.stdout, "Graph failed (HTTP 500, request-id "+graphtest.ErrorRequestID+"): the token was not checked") ||
+		strings.Contains(r.stdout, "did not accept") || !strings.Contains(r.stderr, "asking Graph failed, so the token was not checked: Something went wrong. (InternalServerError, HTTP 500") {
+		t.Errorf("500: stdout\n%s\nstderr\n%s", r.stdout, r.stderr)
+	}
+
+	reg = &graphtest.Registry{}
+	graphSelfStub(reg, func(req *http.Request) graphtest.Answer {
+		<-req.Context().Done()
+		return graphtest.Answer{Err: req.Context().Err()}
+	})
+	r = runAuthStatusBounded(t, reg, env, time.Second)
+	checkCLI(t, r, ExitError)
+	if !strings.Contains(r.stdout, "Graph did not answer within 1s: the token was not checked") ||
+		!strings.Contains(r.stderr, "Graph (GET servicePrincipals) did not answer within 1s") || strings.Contains(r.stderr, "deadline exceeded") {
+		t.Errorf("silent Graph: stdout\n%s\nstderr\n%s", r.stdout, r.stderr)
+	}
+}
+
+// An authority that does not answer is named, with the bound, apart from
+// Graph's; what is stored is still shown.
+func TestAuthStatusNamesASilentAuthority(t *testing.T) {
+	env := appOnlyEnv(doctorEmulator(t, ""))
+	armFault(t, env, `{"method":"POST","path":"/oauth2/v2.0/token","hang":true,"count":-1}`)
+	r, _ := runGuarded(t, env, false, "auth status", boundedAuthStatus(time.Second), "auth", "status")
+	checkCLI(t, r, ExitError)
+	who := "the authority (" + env["PROVCTL_AUTHORITY_HOST"] + ") did not answer within 1s"
+	if !strings.Contains(r.stdout, "Checked") || !strings.Contains(r.stdout, who) || !strings.Contains(r.stderr, who) {
+		t.Errorf("stdout\n%s\nstderr\n%s", r.stdout, r.stderr)
+	}
+}
+
+// statusKeys is the sorted key set of `auth status -o json`.
+func statusKeys(t *testing.T, stdout string) ([]string, map[string]any) {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys, m
+}
+
+// The JSON keeps its keys whatever the mode and the path (online or
+// --offline): an unknown value is null, times are whole seconds in UTC;
+// the table always says when the token expires.
+func TestAuthStatusJSONKeepsItsKeys(t *testing.T) {
+	const want = "account authorityHost cacheFile check clientId cloud expiresOn mode scopes sources tenant"
+	for name, token := range map[string]string{"jwt": rtToken, "junk": "junk-static-token"} {
+		env := map[string]string{"PROVCTL_ACCESS_TOKEN": token}
+		for _, args := range [][]string{{"-o", "json"}, {"--offline", "-o", "json"}} {
+			reg := &graphtest.Registry{}
+			graphSelfStub(reg, graphtest.JSON(200, `{"value":[]}`))
+			r := runCLI(t, false, reg, env, append([]string{"auth", "status"}, args...)...)
+			checkCLI(t, r, ExitOK)
+			keys, m := statusKeys(t, r.stdout)
+			if got := strings.Join(keys, " "); got != want {
+				t.Errorf("%s %v: keys %q, want %q", name, args, got, want)
+			}
+			switch name {
+			case "jwt":
+				if m["expiresOn"] != "2100-01-01T00:00:00Z" || m["cacheFile"] != nil || m["sources"] != nil {
+					t.Errorf("%s %v: %v", name, args, m)
+				}
+			case "junk":
+				if m["expiresOn"] != nil || m["account"] != nil || m["tenant"] != nil || m["clientId"] != nil {
+					t.Errorf("%s %v: unknown values are not null: %v", name, args, m)
+				}
+			}
+		}
+		r := runCLI(t, false, &graphtest.Registry{}, env, "auth", "status", "--offline")
+		if !strings.Contains(r.stdout, "Token expires") {
+			t.Errorf("%s: the table has no expiry line:\n%s", name, r.stdout)
+		}
+	}
+}
+
+// A certificate file that cannot work is a usage error naming its
+// variable (exit 2): nothing was sent, and signing in again would not help.
+func TestAuthStatusUnreadableCertificateIsAUsageError(t *testing.T) {
+	env := appOnlyEnv(doctorEmulator(t, ""))
+	delete(env, "PROVCTL_CLIENT_SECRET")
+	for _, cert := range []string{filepath.Join(t.TempDir(), "nonexistent.pem"), env["PROVCTL_CA_FILE"]} { // a PEM without a key
+		env["PROVCTL_CLIENT_CERTIFICATE"] = cert
+		r := runProvctl(t, env, "auth", "status")
+		checkCLI(t, r, ExitUsage)
+		if !strings.Contains(r.stderr, "PROVCTL_CLIENT_CERTIFICATE: ") || !strings.Contains(r.stderr, cert) || r.stdout != "" {
+			t.Errorf("%s: stdout %q stderr %q", cert, r.stdout, r.stderr)
 		}
 	}
 }

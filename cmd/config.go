@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/provctl/provctl/internal/output"
@@ -24,7 +25,11 @@ $XDG_CONFIG_HOME/provctl, else ~/.config/provctl).
 A flag wins over a variable, a variable over the config file, the config file
 over the default ("provctl help environment"). set checks a value as every
 command reads it, and edits the file in place: comments, order and mode stay;
-a new file is created 0600 in a 0700 folder. Secrets are never kept there.`,
+a new file is created 0600 in a 0700 folder. Secrets are never kept there.
+
+A config file that another user owns or can write is not read, by any
+command: it could send your token to a server of theirs (exit 1; the message
+says to run chmod 600).`,
 		Example: `  $ provctl config list
   $ provctl config set command-timeout 5m
   $ provctl config get command-timeout
@@ -62,7 +67,7 @@ type configView struct {
 // `config list` must work on the settings it is there to fix.
 func (f *Factory) configState(cmd *cobra.Command) (configView, error) {
 	_, _ = f.Settings(cmd) // says once what is wrong with the file (unknown keys)
-	v, dir, err := newViper(cmd.Flags(), f.ConfigFile, f.Getenv, func(string, ...any) {})
+	v, dir, err := newViper(settingFlags(cmd), f.ConfigFile, f.Getenv, func(string, ...any) {})
 	if err != nil {
 		return configView{}, err
 	}
@@ -98,9 +103,25 @@ func (f *Factory) configState(cmd *cobra.Command) (configView, error) {
 				e.Value, e.Invalid = raw, err.Error()
 			}
 		}
+		// A URL's password would otherwise be shown by the setting meant to fix it.
+		e.Value, e.Invalid = redactURLUserinfo(e.Value), redactURLUserinfo(e.Invalid)
 		view.entries = append(view.entries, e)
 	}
 	return view, nil
+}
+
+// settingFlags are the command's flags but -o/--output: in the config
+// commands it formats the listing, and is not the output setting they
+// describe (a script asking `config get output -o json` wants the default
+// that other commands use, not "json" from its own flag).
+func settingFlags(cmd *cobra.Command) *pflag.FlagSet {
+	flags := pflag.NewFlagSet(cmd.Name(), pflag.ContinueOnError)
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if fl.Name != "output" {
+			flags.AddFlag(fl)
+		}
+	})
+	return flags
 }
 
 // entrySource splits a Settings source ("--tenant", "PROVCTL_TENANT",
@@ -118,6 +139,8 @@ func entrySource(key, src string) (kind, from string) {
 // configPrinter is Factory.Printer, unless a setting is invalid: then
 // `config list` still prints, in the format -o or a valid output setting
 // asks for (else the default), without the settings it is there to fix.
+// A bad output setting is one of them: the listing is then a table (its
+// entry says why on stderr).
 func (f *Factory) configPrinter(cmd *cobra.Command, view configView) (*output.Printer, error) {
 	p, err := f.Printer(cmd)
 	if _, serr := f.Settings(cmd); err == nil || serr == nil {
@@ -129,13 +152,14 @@ func (f *Factory) configPrinter(cmd *cobra.Command, view configView) (*output.Pr
 	var format output.Format
 	if want := cmp.Or(f.Output, view.output); want != "" {
 		if format, err = output.ParseFormat(want); err != nil {
-			return nil, usageErr(err)
+			return nil, usageErr(fmt.Errorf("--output: %w", err)) // only -o can be bad here
 		}
 	}
 	p, err = output.NewPrinter(f.Streams, format, f.JQ)
 	if err != nil {
 		return nil, usageErr(err)
 	}
+	p.NoHeaders = f.NoHeaders
 	return p, nil
 }
 
@@ -154,7 +178,10 @@ func newCmdConfigList(f *Factory) *cobra.Command {
 		Short: "List every setting, its value in effect and where it comes from",
 		Long: `List every setting the config file can hold: its value in effect, and where
 that comes from: a flag, a variable (PROVCTL_*), the config file, or the
-default. A value that cannot work is shown as set and named on stderr.`,
+default. A value that cannot work is shown as set and named on stderr (a bad
+output setting too: the list is then a table). -o/--output only formats the
+list: the output setting is shown as other commands read it, without the flag.
+A URL's user name and password are shown as xxxxx.`,
 		Example: `  $ provctl config list
   $ provctl config list -o json --jq '.[] | select(.source != "default")'`,
 		Args: noArgs,
@@ -210,7 +237,8 @@ func newCmdConfigGet(f *Factory) *cobra.Command {
 		Short: "Print one setting's value in effect",
 		Long: `Print the value in effect of one setting, alone on a line, for scripts: from a
 flag, a variable, the config file or the default ("provctl config list" says
-which). An unknown key exits 2. With -o json or yaml, the entry of config list.`,
+which). An unknown key exits 2. With -o json or yaml, the entry of config list;
+-o only formats it, so get output says what other commands use.`,
 		Example: `  $ provctl config get tenant
   $ provctl config get command-timeout -o json`,
 		Args:              exactKeyArgs(1),
@@ -244,13 +272,17 @@ which). An unknown key exits 2. With -o json or yaml, the entry of config list.`
 }
 
 func newCmdConfigSet(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Keep a setting in the config file",
 		Long: `Write KEY: VALUE to the config file after checking it as every command reads
 it: an unknown key or a value that cannot work exits 2 and changes nothing.
 The file is replaced atomically; its comments, order and mode stay, and a new
 one is created 0600 (its folder 0700). A relative ca-file is made absolute.
+A symbolic link stays: the file it points to is edited. Edits at once wait
+for each other (a .lock file beside the config file). A file or folder that
+other users can write is not written to (exit 1). A VALUE that starts with -
+goes after --: provctl config set KEY -- VALUE.
 
 Secrets (client-secret, access-token, the certificate's password) cannot be
 kept there: provctl reads them only from the environment.`,
@@ -262,6 +294,12 @@ kept there: provctl reads them only from the environment.`,
 			return configSetRun(f, args[0], args[1])
 		},
 	}
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// "-1s" reads as flags; no setting takes such a value, but the
+		// message it gets should be the value's, not cobra's.
+		return commandLineErr(fmt.Errorf("%w (a VALUE that starts with - goes after --: provctl config set KEY -- VALUE)", err))
+	})
+	return c
 }
 
 func configSetRun(f *Factory, key, value string) error {
@@ -286,11 +324,20 @@ func configSetRun(f *Factory, key, value string) error {
 		return err
 	}
 	if err := setConfigKey(path, key, value); err != nil {
-		return fmt.Errorf("config file %s: %w", path, err)
+		return configFileErr(path, err)
 	}
-	fmt.Fprintf(f.Streams.ErrOut, "Set %s to %s in %s.\n", key, output.Sanitize(value), output.Sanitize(path))
+	fmt.Fprintf(f.Streams.ErrOut, "Set %s to %s in %s.\n", key, output.Sanitize(redactURLUserinfo(value)), output.Sanitize(path))
 	overriddenNote(f, key)
 	return nil
+}
+
+// configFileErr names the file an edit failed on, unless the message
+// already does (a file or folder others can write).
+func configFileErr(path string, err error) error {
+	if _, untrusted := isUntrustedConfig(err); untrusted {
+		return err
+	}
+	return fmt.Errorf("config file %s: %w", path, err)
 }
 
 // overriddenNote says when the key's variable outranks the config file.
@@ -323,13 +370,17 @@ func configUnsetRun(f *Factory, key string) error {
 	}
 	if err := checkConfigKey(key); err != nil {
 		// A key commands warn about may still be removed from the file.
-		if has, herr := configFileHasKey(path, key); herr != nil || !has {
+		has, herr := configFileHasKey(path, key)
+		if _, untrusted := isUntrustedConfig(herr); untrusted {
+			return herr
+		}
+		if herr != nil || !has {
 			return err
 		}
 	}
 	removed, err := removeConfigKey(path, key)
 	if err != nil {
-		return fmt.Errorf("config file %s: %w", path, err)
+		return configFileErr(path, err)
 	}
 	if !removed {
 		fmt.Fprintf(f.Streams.ErrOut, "%s is not set in %s: nothing to remove.\n", key, output.Sanitize(path))

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/spf13/viper"
 )
 
@@ -22,56 +25,176 @@ import (
 // written: the key must read as asked and every other key as before, or
 // the file is left alone.
 
-// keyLine matches a top-level line for key ("key: value", "key:").
+// keyLine matches a top-level line for key ("key: value", "key:"), in any
+// case: viper reads keys without regard to case, so `Output: json` is the
+// output setting and an edit must find it.
 func keyLine(key string) *regexp.Regexp {
-	return regexp.MustCompile(`^` + regexp.QuoteMeta(key) + `[ \t]*:`)
+	return regexp.MustCompile(`(?i)^` + regexp.QuoteMeta(key) + `[ \t]*:`)
 }
 
 // setConfigKey makes key: value the file's setting for key, replacing the
-// first line for it and dropping others, else appending a line. A missing
-// file is created 0600 (its folder 0700). The value is quoted when YAML
-// would read it plain as something else ("0123", "a # b").
+// first line for it (with the key spelled in lower case) and dropping
+// others, else appending a line. A missing file is created 0600 (its
+// folder 0700). The value is quoted when YAML would read it plain as
+// something else ("0123", "a # b").
 func setConfigKey(path, key, value string) error {
-	data, mode, err := readConfigFile(path)
-	if err != nil {
-		return err
-	}
-	line := key + ": " + yamlScalar(value)
-	old := splitLines(data)
-	lines, at := dropKey(old, key)
-	if at >= 0 {
-		line += trailingComment(old, key)
-	}
-	if at < 0 {
-		if n := len(lines); n > 0 && !strings.HasSuffix(lines[n-1], "\n") {
-			lines[n-1] += "\n"
+	return editConfigFile(path, func(data []byte) ([]byte, bool, error) {
+		old := splitLines(data)
+		eol := lineEnding(old)
+		line := key + ": " + yamlScalar(value)
+		lines, at := dropKey(old, key)
+		if at >= 0 {
+			line += trailingComment(old, key)
+			eol = lineEndingAt(old, key, eol)
 		}
-		at = len(lines)
-	}
-	out := append(lines[:at:at], append([]string{line + "\n"}, lines[at:]...)...)
-	result := []byte(strings.Join(out, ""))
-	if err := checkEdit(data, result, key, &value); err != nil {
-		return fmt.Errorf("the file is not plain enough YAML to edit: add `%s` to it yourself", line)
-	}
-	return writeConfigFile(path, result, mode)
+		if at < 0 {
+			if n := len(lines); n > 0 && !strings.HasSuffix(lines[n-1], "\n") {
+				lines[n-1] += eol
+			}
+			at = len(lines)
+		}
+		out := append(lines[:at:at], append([]string{line + eol}, lines[at:]...)...)
+		result := []byte(strings.Join(out, ""))
+		if err := checkEdit(data, result, key, &value); err != nil {
+			return nil, false, fmt.Errorf("the file is not plain enough YAML to edit: add `%s` to it yourself", line)
+		}
+		return result, true, nil
+	})
 }
 
 // removeConfigKey deletes key's top-level lines (and the indented lines of
 // a value spread over several); a missing file or key removes nothing.
 func removeConfigKey(path, key string) (bool, error) {
-	data, mode, err := readConfigFile(path)
-	if err != nil || len(data) == 0 {
-		return false, err
+	if data, _, err := readConfigFile(path); err != nil || len(data) == 0 {
+		return false, err // nothing to remove: no folder or lock to create
 	}
-	lines, at := dropKey(splitLines(data), key)
-	if at < 0 {
-		return false, nil
+	removed := false
+	err := editConfigFile(path, func(data []byte) ([]byte, bool, error) {
+		if len(data) == 0 {
+			return nil, false, nil
+		}
+		lines, at := dropKey(splitLines(data), key)
+		if at < 0 {
+			return nil, false, nil
+		}
+		result := []byte(strings.Join(lines, ""))
+		if err := checkEdit(data, result, key, nil); err != nil {
+			return nil, false, fmt.Errorf("the file is not plain enough YAML to edit: remove %s from it yourself", key)
+		}
+		removed = true
+		return result, true, nil
+	})
+	return removed && err == nil, err
+}
+
+// editConfigFile reads, edits and replaces the config file under a lock
+// (<path>.lock beside it), so that two edits at once both land: without
+// it, each would write back what it read and the later rename would drop
+// the other's key. A symbolic link (a dotfiles manager's) is kept and the
+// file it points to is edited, as an editor would; that file and its
+// folder are checked as every command checks the file it reads. edit says
+// whether there is anything to write.
+func editConfigFile(path string, edit func(data []byte) ([]byte, bool, error)) error {
+	target, err := linkTarget(path)
+	if err != nil {
+		return err
 	}
-	result := []byte(strings.Join(lines, ""))
-	if err := checkEdit(data, result, key, nil); err != nil {
-		return false, fmt.Errorf("the file is not plain enough YAML to edit: remove %s from it yourself", key)
+	for _, dir := range []string{filepath.Dir(path), filepath.Dir(target)} {
+		if err := checkConfigDirTrust(dir); err != nil {
+			return err
+		}
 	}
-	return true, writeConfigFile(path, result, mode)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	unlock, err := lockConfigFile(path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	data, mode, err := readConfigFile(target)
+	if err != nil {
+		return err
+	}
+	result, changed, err := edit(data)
+	if err != nil || !changed {
+		return err
+	}
+	return writeConfigFile(target, result, mode)
+}
+
+// configLockTimeout bounds the wait for another edit of the file.
+const configLockTimeout = 10 * time.Second
+
+// lockConfigFile takes <path>.lock (0600), waiting at most
+// configLockTimeout for another process editing the file.
+func lockConfigFile(path string) (func(), error) {
+	fl := flock.New(path+".lock", flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), configLockTimeout)
+	defer cancel()
+	ok, err := fl.TryLockContext(ctx, 10*time.Millisecond)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("locking the config file: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("another provctl process is editing the config file (waited %s for %s.lock)", configLockTimeout, path)
+	}
+	return func() { _ = fl.Unlock() }, nil
+}
+
+// linkTarget is the file path names once symbolic links are followed;
+// path itself when it is no link. A dangling link gives the missing file
+// it points to, which the edit then creates.
+func linkTarget(path string) (string, error) {
+	p := path
+	for range 40 { // as the kernel's limit on links followed
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return p, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return p, nil
+		}
+		to, err := os.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(p), to)
+		}
+		p = to
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+// lineEnding is the file's: CRLF when its first line ends so, else LF.
+func lineEnding(lines []string) string {
+	if len(lines) > 0 && strings.HasSuffix(lines[0], "\r\n") {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// lineEndingAt is the ending of key's first line (dflt when it has none:
+// the last line of a file without a final newline).
+func lineEndingAt(lines []string, key, dflt string) string {
+	re := keyLine(key)
+	for _, l := range lines {
+		if !re.MatchString(l) {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(l, "\r\n"):
+			return "\r\n"
+		case strings.HasSuffix(l, "\n"):
+			return "\n"
+		}
+		return dflt
+	}
+	return dflt
 }
 
 // configFileHasKey says whether the file has a top-level line for key.
@@ -156,6 +279,7 @@ func yamlScalar(value string) string {
 // parse, give want for key (or no key when want is nil), and every other
 // key as before.
 func checkEdit(before, after []byte, key string, want *string) error {
+	key = strings.ToLower(key) // as viper reads keys
 	read := func(data []byte) (*viper.Viper, error) {
 		v := viper.New()
 		v.SetConfigType("yaml")
@@ -183,18 +307,14 @@ func checkEdit(before, after []byte, key string, want *string) error {
 	return nil
 }
 
-// readConfigFile returns the file and its mode; a missing file is empty,
-// mode 0600.
+// readConfigFile returns the file and its mode, refusing one others could
+// have written (checkConfigFileTrust); a missing file is empty, mode 0600.
 func readConfigFile(path string) ([]byte, fs.FileMode, error) {
-	st, err := os.Stat(path)
+	data, mode, err := readTrustedConfig(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, 0o600, nil
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	data, err := os.ReadFile(path)
-	return data, st.Mode().Perm(), err
+	return data, mode, err
 }
 
 // writeConfigFile replaces path atomically (a temporary file in the same

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/provctl/provctl/internal/graph"
-	"github.com/provctl/provctl/internal/output"
 )
 
 // The keys `provctl config` knows are the settings' own (settingKeys), and
@@ -46,6 +45,44 @@ var envOnlySettings = map[string]envOnlySetting{
 	"client-certificate-password": {"PROVCTL_CLIENT_CERTIFICATE_PASSWORD", secretOnlyInEnv},
 	"client-certificate":          {"PROVCTL_CLIENT_CERTIFICATE", "app-only credentials are read only from the environment, with the password that may go with them"},
 	"config-dir":                  {"PROVCTL_CONFIG_DIR", "it says where the config file is, so the file cannot say it"},
+}
+
+// envOnlyKey finds the environment-only setting a config file key stands
+// for: its name in any case, with _ for -, or its variable's name; a
+// nested key ("auth.client-secret") by its last part.
+func envOnlyKey(key string) (envOnlySetting, bool) {
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		key = key[i+1:]
+	}
+	k := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(key)), "_", "-")
+	for name, e := range envOnlySettings {
+		if k == name || strings.EqualFold(key, e.Env) {
+			return e, true
+		}
+	}
+	return envOnlySetting{}, false
+}
+
+// isSecretSetting says whether an environment-only setting is a secret.
+func isSecretSetting(e envOnlySetting) bool { return e.Why == secretOnlyInEnv }
+
+// unknownConfigKeyWarning says why a key of the config file is not read.
+// A secret there is not just ignored: it sits in clear text in a file that
+// backups and dotfile repositories copy, so it must be removed and
+// replaced. The value is never shown.
+func unknownConfigKeyWarning(path, key string) string {
+	e, ok := envOnlyKey(key)
+	switch {
+	case ok && isSecretSetting(e):
+		remove := "remove it"
+		if !strings.Contains(key, ".") {
+			remove += " (`provctl config unset " + key + "`)"
+		}
+		return fmt.Sprintf("config file %s holds %s, a secret: provctl never reads it from there, and a secret must not be stored in clear text in a file; %s and rotate the secret, then give the new one in %s", path, key, remove, e.Env)
+	case ok:
+		return fmt.Sprintf("config file %s: %s is not read from there: %s; set %s instead", path, key, e.Why, e.Env)
+	}
+	return fmt.Sprintf("config file %s: unknown key %q (known keys are named like the flags, e.g. tenant, output)", path, key)
 }
 
 // checkConfigKey refuses a key the config file cannot hold: an
@@ -125,12 +162,8 @@ func checkSettingValue(key, value, source string) error {
 }
 
 // checkSettingsInUse makes the checks that commands make when they use the
-// settings, after resolveSettings: the output format (Factory.Printer) and
-// the CA file (Factory.HTTPClient).
+// settings, after resolveSettings: the CA file (Factory.HTTPClient).
 func checkSettingsInUse(s Settings) error {
-	if _, err := output.ParseFormat(s.Output); err != nil {
-		return usageErr(fmt.Errorf("%s: %w", s.Source("output"), err))
-	}
 	if s.CAFile != "" {
 		if _, err := graph.NewHTTPClient(s.CAFile, nil); err != nil {
 			if inner := errors.Unwrap(err); inner != nil {

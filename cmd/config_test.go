@@ -264,7 +264,7 @@ func TestConfigList(t *testing.T) {
 		"cloud":           {Value: "usgov", Source: "config", From: path},
 		"graph-url":       {Value: "https://graph.microsoft.us", Source: "default"},
 		"heartbeat":       {Value: "10s", Source: "env", From: "PROVCTL_HEARTBEAT"},
-		"output":          {Value: "json", Source: "flag", From: "--output"},
+		"output":          {Value: "table", Source: "default"}, // -o formats the list; it is not the setting
 		"command-timeout": {Value: "soon", Source: "config", From: path},
 		"skipped-ok":      {Value: "false", Source: "default"},
 	} {

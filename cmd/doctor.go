@@ -41,6 +41,9 @@ type DoctorOptions struct {
 	Graph func(tokens auth.TokenSource) (provision.GraphAPI, error)
 	Now   func() time.Time
 
+	// SignInBound bounds the sign-in check in all (0: 15 s).
+	SignInBound time.Duration
+
 	Runner  doctor.Runner
 	Streams *output.Streams
 	Printer *output.Printer
@@ -70,9 +73,15 @@ warning, failed or skipped, with the fix:
   - that Graph accepts the token, and with --sp that the synchronization
     API answers for that service principal (its jobs).
 
+The authority and tenant checked are those the sign-in uses: for app-only
+sign-in, AZURE_AUTHORITY_HOST and AZURE_TENANT_ID win over the config file
+and the defaults, as they do for the sign-in itself.
+
 A check that needs another that did not pass is skipped, naming it: fix the
-first failed line first. Each check is bounded (5 s; the sign-in 15 s), and
-all of them together by a minute.
+first failed line first. Each check is bounded (5 s; the sign-in 15 s in
+all, of which a refresh of "provctl login" has 5 s to answer and up to 10 s
+more to be saved), and all of them together by a minute. On a terminal,
+stderr shows which check is running.
 
 The checklist is the command's data: on stdout, as lines or with -o json
 as an array of {check, status, detail, fix} (fix null when there is
@@ -158,7 +167,15 @@ func doctorConfigFile(f *Factory) string {
 
 // doctorRun runs the checklist, prints it and exits 1 when a line failed.
 func doctorRun(ctx context.Context, opts *DoctorOptions) error {
-	results, err := opts.Runner.Run(ctx, doctorChecks(opts, &doctorState{}))
+	runner := opts.Runner
+	progress := startDoctorProgress(opts.Streams)
+	defer progress.stop()
+	if progress != nil {
+		runner.Started = progress.started
+		opts.Auth.Warn = progress.warn(opts.Auth.Warn)
+	}
+	results, err := runner.Run(ctx, doctorChecks(opts, &doctorState{}))
+	progress.stop()
 	if err != nil {
 		return err // interrupted: the checklist is incomplete
 	}

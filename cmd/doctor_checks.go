@@ -58,7 +58,7 @@ func doctorChecks(o *DoctorOptions, st *doctorState) []doctor.Check {
 		{Name: checkGraph, Needs: network, Run: func(ctx context.Context) []doctor.Result { return o.checkGraphReachable(ctx, st) }},
 		{Name: "clock", Needs: []string{checkSettings}, Run: func(context.Context) []doctor.Result { return o.checkClock(st) }},
 		{Name: checkMode, Needs: []string{checkSettings, checkCA}, Run: o.checkMode},
-		{Name: checkSignIn, Needs: o.signInNeeds(), Timeout: 15 * time.Second,
+		{Name: checkSignIn, Needs: o.signInNeeds(), Timeout: o.signInBound(),
 			Run: func(ctx context.Context) []doctor.Result { return o.checkSignIn(ctx, st) }},
 		{Name: checkToken, Needs: []string{checkSignIn}, Run: func(ctx context.Context) []doctor.Result { return o.checkToken(ctx, st) }},
 		{Name: "permissions", Needs: []string{checkToken}, Run: func(context.Context) []doctor.Result { return o.checkPermissions(st) }},
@@ -76,7 +76,10 @@ func (o *DoctorOptions) checkConfigFile(context.Context) []doctor.Result {
 	if path == "" {
 		return []doctor.Result{{Status: doctor.OK, Detail: "no config folder (neither PROVCTL_CONFIG_DIR, XDG_CONFIG_HOME nor HOME is set): no config file is read"}}
 	}
-	data, err := os.ReadFile(path)
+	data, _, err := readTrustedConfig(path)
+	if ue, untrusted := isUntrustedConfig(err); untrusted {
+		return []doctor.Result{{Status: doctor.Failed, Detail: ue.Error(), Fix: ue.fix()}}
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && o.ConfigGiven:
 		return []doctor.Result{{Status: doctor.Failed, Detail: "--config " + path + " does not exist", Fix: "check the path given to --config"}}
@@ -92,16 +95,33 @@ func (o *DoctorOptions) checkConfigFile(context.Context) []doctor.Result {
 		return []doctor.Result{{Status: doctor.Failed, Detail: fmt.Sprintf("%s is not valid YAML: %s", path, msg),
 			Fix: "fix the file: one setting per line, named like the flags (tenant: contoso.onmicrosoft.com)"}}
 	}
-	var unknown []string
+	var unknown, secrets []string
 	for key := range doc {
-		if _, ok := settingKeys[strings.ToLower(key)]; !ok {
+		if _, ok := settingKeys[strings.ToLower(key)]; ok {
+			continue
+		}
+		if e, ok := envOnlyKey(key); ok && isSecretSetting(e) {
+			secrets = append(secrets, key)
+		} else {
 			unknown = append(unknown, key)
 		}
 	}
 	sort.Strings(unknown)
+	sort.Strings(secrets)
+	var out []doctor.Result
+	if len(secrets) > 0 {
+		// Ignored like any unknown key, but the secret sits in clear text in
+		// a file that backups copy: it must go, and be replaced.
+		out = append(out, doctor.Result{Status: doctor.Warning,
+			Detail: fmt.Sprintf("%s holds %s: a secret must not be stored in clear text in a file (provctl reads secrets only from the environment)", path, strings.Join(secrets, ", ")),
+			Fix:    "remove it (provctl config unset " + secrets[0] + ") and rotate the secret; give the new one in its PROVCTL_ variable"})
+	}
 	if len(unknown) > 0 {
-		return []doctor.Result{{Status: doctor.Warning, Detail: fmt.Sprintf("%s: unknown keys %s are ignored", path, strings.Join(unknown, ", ")),
-			Fix: "rename or remove them: keys are named like the flags (provctl help environment lists them with their variables)"}}
+		out = append(out, doctor.Result{Status: doctor.Warning, Detail: fmt.Sprintf("%s: unknown keys %s are ignored", path, strings.Join(unknown, ", ")),
+			Fix: "rename or remove them: keys are named like the flags (provctl help environment lists them with their variables)"})
+	}
+	if len(out) > 0 {
+		return out
 	}
 	return []doctor.Result{{Status: doctor.OK, Detail: fmt.Sprintf("%s: %d settings", path, len(doc))}}
 }
@@ -135,11 +155,11 @@ func (o *DoctorOptions) checkSettings(context.Context) []doctor.Result {
 	}
 	cloudDefault := "default for cloud " + s.Cloud
 	out := []doctor.Result{
-		line("tenant", s.Tenant, "default: any work or school account"),
+		o.azureNote(line("tenant", s.Tenant, "default: any work or school account"), o.tenant(), o.tenantSource(), s.Tenant),
 		line("client-id", s.ClientID, "default: Microsoft Graph Command Line Tools"),
-		line("cloud", s.Cloud, ""),
+		o.cloudLine(line("cloud", s.Cloud, "")),
 		line("graph-url", s.GraphURL, cloudDefault),
-		line("authority-host", s.AuthorityHost, cloudDefault),
+		o.azureNote(line("authority-host", s.AuthorityHost, cloudDefault), o.authorityHost(), o.authoritySource(), s.AuthorityHost),
 		line("api-version", s.APIVersion, ""),
 	}
 	if s.CAFile != "" {
@@ -160,6 +180,29 @@ func (o *DoctorOptions) checkSettings(context.Context) []doctor.Result {
 		}
 	}
 	return out
+}
+
+// azureNote adds to a setting's line the value an app-only sign-in uses
+// instead (AZURE_TENANT_ID, AZURE_AUTHORITY_HOST win over the config file
+// and the defaults), so the line does not say what is not in use.
+func (o *DoctorOptions) azureNote(r doctor.Result, used, from, setting string) doctor.Result {
+	if used != setting && strings.HasPrefix(from, "AZURE_") {
+		r.Detail += fmt.Sprintf("; the app-only sign-in uses %s from %s instead", used, from)
+	}
+	return r
+}
+
+// cloudLine shows the cloud as `auth status` does: the hosts in use name
+// it, "custom" when they are no Microsoft cloud's (the emulator, a proxy).
+func (o *DoctorOptions) cloudLine(r doctor.Result) doctor.Result {
+	s := o.Settings
+	inUse := auth.CloudName(o.authorityHost(), s.GraphURL)
+	if strings.EqualFold(inUse, s.Cloud) {
+		return r
+	}
+	r.Detail = fmt.Sprintf("%s: the Graph URL (%s) and the authority host (%s) in use are not both cloud %s's (%s)",
+		inUse, s.Source("graph-url"), o.authoritySource(), s.Cloud, nonEmptyText(s.sources["cloud"], "default"))
+	return r
 }
 
 // caSource names where the CA file setting came from.
@@ -213,8 +256,20 @@ func (o *DoctorOptions) checkCA(st *doctorState) []doctor.Result {
 // Graph (HTTPS_PROXY, NO_PROXY; loopback addresses are never proxied).
 func (o *DoctorOptions) checkProxy(st *doctorState) []doctor.Result {
 	st.proxies = map[string]*url.URL{}
+	if name := o.proxyVariable(); name != "" {
+		// net/http drops a value it cannot read without a word: say so,
+		// or the lines below would blame NO_PROXY.
+		if problem, ignored := doctor.ProxyProblem(o.Getenv(name)); problem != "" {
+			effect := "a request through it fails"
+			if ignored {
+				effect = "every request ignores it and connects directly"
+			}
+			return []doctor.Result{{Status: doctor.Failed, Detail: fmt.Sprintf("%s is set, but is not a proxy URL: %s; %s", name, problem, effect),
+				Fix: "set " + name + " to the proxy's URL, http://host:port (e.g. http://proxy.contoso.com:3128), or unset it"}}
+		}
+	}
 	var used []string
-	for _, ep := range []struct{ label, root string }{{checkAuthority, o.Settings.AuthorityHost}, {checkGraph, o.Settings.GraphURL}} {
+	for _, ep := range []struct{ label, root string }{{checkAuthority, o.authorityHost()}, {checkGraph, o.Settings.GraphURL}} {
 		req, err := http.NewRequest(http.MethodGet, ep.root+"/", nil)
 		if err != nil {
 			return []doctor.Result{{Status: doctor.Failed, Detail: err.Error()}}

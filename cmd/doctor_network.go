@@ -8,12 +8,63 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/provctl/provctl/internal/auth"
 	"github.com/provctl/provctl/internal/doctor"
 )
 
+// azureTarget is where an app-only sign-in really goes when it took the
+// tenant or the authority host from azidentity's AZURE_TENANT_ID or
+// AZURE_AUTHORITY_HOST (which win over the config file and the defaults);
+// false when the settings are what the sign-in uses.
+func (o *DoctorOptions) azureTarget() (auth.Target, bool) {
+	if o.SettingsErr != nil || o.AuthErr != nil {
+		return auth.Target{}, false
+	}
+	t, err := auth.ResolveTarget(o.Auth)
+	if err != nil || (t.AuthoritySource == "" && t.TenantSource == "") {
+		return auth.Target{}, false
+	}
+	return t, true
+}
+
+// authorityHost and tenant are those the sign-in uses, and
+// authoritySource and tenantSource where they came from: the probes must
+// ask the authority the sign-in asks, and the fixes name its setting.
+func (o *DoctorOptions) authorityHost() string {
+	if t, ok := o.azureTarget(); ok && t.AuthoritySource != "" {
+		return t.AuthorityHost
+	}
+	return o.Settings.AuthorityHost
+}
+
+func (o *DoctorOptions) authoritySource() string {
+	if t, ok := o.azureTarget(); ok && t.AuthoritySource != "" {
+		return t.AuthoritySource
+	}
+	return o.Settings.Source("authority-host")
+}
+
+func (o *DoctorOptions) tenant() string {
+	if t, ok := o.azureTarget(); ok && t.TenantSource != "" {
+		return t.Tenant
+	}
+	return o.Settings.Tenant
+}
+
+func (o *DoctorOptions) tenantSource() string {
+	if t, ok := o.azureTarget(); ok && t.TenantSource != "" {
+		return t.TenantSource
+	}
+	return o.Settings.Source("tenant")
+}
+
 // endpoint describes the authority or Graph for the probe's lines.
 func (o *DoctorOptions) endpoint(label, key string, st *doctorState) doctor.Endpoint {
-	e := doctor.Endpoint{Label: label, Setting: o.Settings.Source(key)}
+	setting := o.Settings.Source(key)
+	if key == "authority-host" {
+		setting = o.authoritySource()
+	}
+	e := doctor.Endpoint{Label: label, Setting: setting}
 	if o.Settings.CAFile != "" {
 		e.CASetting, e.CAFile, e.CAPEM = o.caSource(), o.Settings.CAFile, st.caPEM
 	}
@@ -42,7 +93,7 @@ func (o *DoctorOptions) probe(ctx context.Context, st *doctorState, label, rawUR
 // checkAuthority fetches the tenant's OpenID configuration, the first
 // thing MSAL asks the authority for.
 func (o *DoctorOptions) checkAuthority(ctx context.Context, st *doctorState) []doctor.Result {
-	target := o.Settings.AuthorityHost + "/" + url.PathEscape(o.Settings.Tenant) + "/v2.0/.well-known/openid-configuration"
+	target := o.authorityHost() + "/" + url.PathEscape(o.tenant()) + "/v2.0/.well-known/openid-configuration"
 	p, failed := o.probe(ctx, st, checkAuthority, target)
 	if failed != nil {
 		return failed
@@ -62,13 +113,13 @@ func (o *DoctorOptions) judgeAuthority(p *doctor.Probe) doctor.Result {
 	_ = json.Unmarshal(p.Body, &doc)
 	switch {
 	case p.Status == http.StatusOK && doc.TokenEndpoint != "":
-		return doctor.Result{Status: doctor.OK, Detail: p.AnswerText() + ": the sign-in configuration of tenant " + o.Settings.Tenant}
+		return doctor.Result{Status: doctor.OK, Detail: p.AnswerText() + ": the sign-in configuration of tenant " + o.tenant()}
 	case doc.Error == "invalid_tenant":
-		return doctor.Result{Status: doctor.Failed, Detail: p.AnswerText() + ": the authority knows no tenant " + o.Settings.Tenant,
-			Fix: "check the tenant (" + o.Settings.Source("tenant") + "): its id, or a verified domain such as contoso.onmicrosoft.com, in this cloud (--cloud)"}
+		return doctor.Result{Status: doctor.Failed, Detail: p.AnswerText() + ": the authority knows no tenant " + o.tenant(),
+			Fix: "check the tenant (" + o.tenantSource() + "): its id, or a verified domain such as contoso.onmicrosoft.com, in this cloud (--cloud)"}
 	}
 	return doctor.Result{Status: doctor.Failed, Detail: p.AnswerText() + ", but not with the sign-in configuration an authority serves",
-		Fix: "check " + o.Settings.Source("authority-host") + " and --cloud; a proxy's or portal's page answers like this too (HTTPS_PROXY, NO_PROXY)"}
+		Fix: "check " + o.authoritySource() + " and --cloud; a proxy's or portal's page answers like this too (HTTPS_PROXY, NO_PROXY)"}
 }
 
 // checkGraphReachable asks Graph for service principals without a token:

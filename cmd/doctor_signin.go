@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/provctl/provctl/internal/auth"
 	"github.com/provctl/provctl/internal/doctor"
@@ -67,12 +68,28 @@ func (o *DoctorOptions) checkMode(ctx context.Context) []doctor.Result {
 	return []doctor.Result{{Status: doctor.OK, Detail: detail}}
 }
 
+// signInBound is the sign-in check's bound in all: a refresh of `provctl
+// login` gets it less auth's grace to answer (verifyWithin), so that a
+// refresh already sent can still be saved within it.
+const signInBound = 15 * time.Second
+
+func (o *DoctorOptions) signInBound() time.Duration {
+	if o.SignInBound > 0 {
+		return o.SignInBound
+	}
+	return signInBound
+}
+
 // checkSignIn gets a new token from the authority now, as `auth status`
 // does: the refresh token is redeemed, the credential presented.
 func (o *DoctorOptions) checkSignIn(ctx context.Context, st *doctorState) []doctor.Result {
 	mode := o.mode()
-	info, tokens, err := auth.Verify(ctx, o.Auth)
-	if err != nil {
+	info, tokens, err := verifyWithin(ctx, o.Auth, o.signInBound())
+	var timeout *answerTimeoutError
+	switch {
+	case errors.As(err, &timeout):
+		return []doctor.Result{{Status: doctor.Failed, Detail: timeout.reason(), Fix: timeout.what}}
+	case err != nil:
 		return []doctor.Result{{Status: doctor.Failed, Detail: graph.RedactCredentials(err.Error()), Fix: o.signInFix(mode, err)}}
 	}
 	st.info, st.tokens = info, tokens
@@ -89,13 +106,23 @@ func (o *DoctorOptions) checkSignIn(ctx context.Context, st *doctorState) []doct
 	return []doctor.Result{{Status: doctor.OK, Detail: fmt.Sprintf("the authority issued a new token just now for %s (tenant %s, client id %s)", who, info.Tenant, info.ClientID)}}
 }
 
-// signInFix is the fix for a sign-in that failed in mode.
+// signInFix is the fix for a sign-in that failed in mode, matching its
+// cause: a local problem (the config folder, the cache's lock, a
+// certificate file) before the authority's word; a refusal by mode; a
+// silent or unreachable authority names the network and its setting.
 func (o *DoctorOptions) signInFix(mode auth.Mode, err error) string {
+	if fix := auth.LocalFix(err); fix != "" {
+		return fix
+	}
+	var timeout *answerTimeoutError
+	if errors.As(err, &timeout) {
+		return timeout.what
+	}
 	if !tokenRefused(err) {
-		if hint := errorHint(err, reportContext{settings: o.Settings, mode: mode}); hint != "" {
-			return hint
+		if mode == auth.ModeManagedIdentity {
+			return "run this on the Azure resource the managed identity is assigned to (" + o.Settings.Source("managed-identity") + "); try again if its endpoint failed"
 		}
-		return "try again; check the network (HTTPS_PROXY) and " + o.Settings.Source("authority-host")
+		return "try again; check the network (HTTPS_PROXY, NO_PROXY) and " + o.authoritySource()
 	}
 	switch mode {
 	case auth.ModeDeviceCode:
@@ -138,9 +165,9 @@ func (o *DoctorOptions) checkToken(ctx context.Context, st *doctorState) []docto
 		kind = "delegated, for " + c.Who
 	}
 	who := doctor.Result{Check: checkToken, Status: doctor.OK, Detail: kind + " in tenant " + c.TenantID}
-	if t := o.Settings.Tenant; provision.IsGUID(t) && c.TenantID != "" && !strings.EqualFold(t, c.TenantID) {
+	if t := o.tenant(); provision.IsGUID(t) && c.TenantID != "" && !strings.EqualFold(t, c.TenantID) {
 		who.Status = doctor.Warning
-		who.Detail += fmt.Sprintf(", but the tenant setting (%s) is %s", o.Settings.Source("tenant"), t)
+		who.Detail += fmt.Sprintf(", but the tenant setting (%s) is %s", o.tenantSource(), t)
 		who.Fix = "sign in to tenant " + t + ", or correct the tenant setting"
 	}
 	aud := doctor.AudienceResult(c, o.Settings.GraphURL, knownGraphs(), fix)
@@ -198,8 +225,18 @@ func (o *DoctorOptions) checkGraphToken(ctx context.Context, st *doctorState) []
 	switch {
 	case err != nil && tokenRefused(err):
 		return []doctor.Result{{Status: doctor.Failed, Detail: "Graph refused the token: " + graph.RedactCredentials(err.Error()), Fix: o.signInFix(o.mode(), err)}}
+	case err != nil && doctor.TimedOut(err):
+		bound := o.Runner.Each
+		if bound <= 0 {
+			bound = doctor.DefaultEach
+		}
+		return []doctor.Result{{Status: doctor.Failed, Detail: "Graph did not answer within " + durationText(bound) + " (GET servicePrincipals): the token was not checked",
+			Fix: "try again; check the network (HTTPS_PROXY, NO_PROXY) and " + o.Settings.Source("graph-url")}}
 	case err != nil:
-		return []doctor.Result{{Status: doctor.Failed, Detail: graph.RedactCredentials(err.Error()), Fix: o.signInFix(o.mode(), err)}}
+		// A 5xx or a broken answer says nothing of the token.
+		fix := errorHint(err, reportContext{settings: o.Settings, mode: o.mode(), scopes: []string{scopeSyncRead}})
+		return []doctor.Result{{Status: doctor.Failed, Detail: "Graph failed, so the token was not checked: " + graph.RedactCredentials(err.Error()),
+			Fix: nonEmptyText(fix, "try again later; the request-id lets Microsoft support find the call")}}
 	case probe.Forbidden:
 		st.forbidden = true
 		return []doctor.Result{{Status: doctor.Warning, Detail: "Graph accepted the token, but refused to list service principals (403): names given to --sp cannot be looked up",

@@ -109,6 +109,7 @@ func outcomeExit(s provision.State) error {
 func exitCode(err error) int {
 	var ee *exitError
 	var ae *auth.Error
+	var setting *auth.SettingError
 	var ge *graph.Error
 	var ue *provision.UsageError
 	var amb *provision.AmbiguousError
@@ -121,6 +122,10 @@ func exitCode(err error) int {
 		return ee.Code
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
+	case errors.As(err, &setting):
+		// A file a setting names that cannot work here (an unreadable
+		// certificate): nothing was sent, signing in again would not help.
+		return ExitUsage
 	case errors.As(err, &ae):
 		return ExitAuth
 	case errors.As(err, &ue), errors.As(err, &amb), errors.As(err, &inv):

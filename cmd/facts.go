@@ -27,7 +27,7 @@ var exitCodeFacts = []ExitCodeFact{
 		"the outcome is `success` or `warning`, or the command did what it was asked",
 		"success: the outcome is success (warnings allowed), or the command did what it was asked"},
 	{ExitError, "error",
-		"Graph answered an error after retries (the message includes `request-id`), the network failed, an unknown job or name, an unexpected answer (`null` or not a JSON object where one is expected; the message names the request, e.g. `GET /beta/servicePrincipals/…`), a redirect to another origin or to `http://` (refused, never followed), an `@odata.nextLink` that leads back to a page already read, a command without `--wait` that outlived `--command-timeout` (default 2m), a config folder that cannot be written or that others can write (the message names the folder and `chmod 700`)",
+		"Graph answered an error after retries (the message includes `request-id`), the network failed, an unknown job or name, an unexpected answer (`null` or not a JSON object where one is expected; the message names the request, e.g. `GET /beta/servicePrincipals/…`), a redirect to another origin or to `http://` (refused, never followed), an `@odata.nextLink` that leads back to a page already read, a command without `--wait` that outlived `--command-timeout` (default 2m), a config folder that cannot be written or that others can write (the message names the folder and `chmod 700`), a config file that others can write or another user owns (the message names the file and `chmod 600`)",
 		"error: Graph, network or unexpected failure after retries (the message includes Graph's request-id)"},
 	{ExitUsage, "usage",
 		"invalid flags, arguments or ids (`--job ../../users`), an ambiguous name (the candidates are listed), `restart` without `--yes` in a pipe, a setting that cannot work (a Graph URL over `http://` or with port 99999, a `PROVCTL_ACCESS_TOKEN` with a line break; the message names the variable, flag or config key it came from); nothing was sent",
@@ -168,7 +168,7 @@ var fileFacts = []FileFact{
 			"other users can write to are not used"},
 	{"config.yaml", "0600",
 		"the config file (`--config` names another): keys named like the flags, one for each variable that has a config key; `provctl config` shows and edits it; " +
-			"provctl only reads it otherwise, except that `login --identity` and `logout` set and remove `managed-identity`"},
+			"provctl only reads it otherwise, except that `login --identity` and `logout` set and remove `managed-identity`. It is not read when others can write it or another user (but root) owns it, as ssh does with its config. Edits hold `config.yaml.lock` (0600)"},
 	{"msal_token_cache.json", "0600",
 		"the sign-in of `provctl login`: tokens, refresh token included, and `account.json` (0600), which account they belong to; " +
 			"`provctl logout` removes both. `.lock` files beside it serialize processes. App-only and managed-identity tokens are never written"},

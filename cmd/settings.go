@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 	"github.com/provctl/provctl/internal/provision/resolvecache"
 )
@@ -126,16 +128,18 @@ func newViper(flags *pflag.FlagSet, configFile string, getenv func(string) strin
 	}
 	if path == "" {
 		// no config file to read
-	} else if data, err := os.ReadFile(path); err == nil {
+	} else if data, _, err := readTrustedConfig(path); err == nil {
 		if err := v.ReadConfig(strings.NewReader(string(data))); err != nil {
 			return nil, "", usageErr(fmt.Errorf("config file %s: %w", path, err))
 		}
 		for _, key := range v.AllKeys() {
 			if _, known := settingKeys[key]; !known {
-				warn("config file %s: unknown key %q (known keys are named like the flags, e.g. tenant, output)", path, key)
+				warn("%s", unknownConfigKeyWarning(path, key))
 			}
 			sources[key] = fmt.Sprintf("%s in config file %s", key, path)
 		}
+	} else if _, untrusted := isUntrustedConfig(err); untrusted {
+		return nil, "", err
 	} else if configFile != "" || !(errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
 		return nil, "", usageErr(fmt.Errorf("config file: %w", err))
 	}
@@ -171,6 +175,10 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 	}
 	if s.Output == "" {
 		s.Output = "table"
+	}
+	if _, err := output.ParseFormat(s.Output); err != nil {
+		// Named here, so that every command's message says where it came from.
+		return s, usageErr(fmt.Errorf("%s: %w", s.Source("output"), err))
 	}
 	s.CommandTimeout = defaultCommandTimeout
 	if ct := v.GetString("command-timeout"); ct != "" {
@@ -247,7 +255,7 @@ func checkHTTPS(name, raw string) error {
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%s %q is not a URL", name, redactURLText(raw))
 	}
-	shown := u.Redacted()
+	shown := redactURLUserinfo(raw)
 	if u.User != nil {
 		// A password here would be printed by every message naming the URL.
 		return fmt.Errorf("%s %q must not hold a user name or password: provctl signs in with tokens (a proxy's credentials go in HTTPS_PROXY)", name, shown)
@@ -267,6 +275,17 @@ func checkHTTPS(name, raw string) error {
 	return nil
 }
 
+// userinfoRe matches a URL's scheme and user info ("https://user:pw@"), up
+// to the authority's last "@" as url.Parse reads it.
+var userinfoRe = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"]*@`)
+
+// redactURLUserinfo masks the whole user info of every URL in s
+// ("https://xxxxx@host"): a password, or a token passed as a user name,
+// must not reach a terminal or a log. Whatever else s holds is kept.
+func redactURLUserinfo(s string) string {
+	return userinfoRe.ReplaceAllString(s, "${1}xxxxx@")
+}
+
 // redactURLText hides what could be a password in a value that did not
 // parse as a URL: everything between "://" and the last "@".
 func redactURLText(raw string) string {
@@ -278,7 +297,14 @@ func redactURLText(raw string) string {
 	return scheme + "://xxxxx@" + rest[at+1:]
 }
 
+// maxTenantLength is a domain's longest (RFC 1035); a GUID is shorter.
+const maxTenantLength = 253
+
 func checkTenant(t string) error {
+	if len(t) > maxTenantLength {
+		// Not echoed: a value that long is a paste gone wrong.
+		return fmt.Errorf("invalid tenant: %d characters long; a tenant id (GUID) or domain has at most %d", len(t), maxTenantLength)
+	}
 	for _, r := range t {
 		if !(r == '-' || r == '.' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
 			return fmt.Errorf("invalid tenant %q: use a tenant id (GUID), a domain, or organizations", t)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ func TestSettingsPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	var warnings []string
-	v, d, err := newViper(flags, "", func(k string) string { return env[k] }, func(f string, a ...any) { warnings = append(warnings, f) })
+	v, d, err := newViper(flags, "", func(k string) string { return env[k] }, func(f string, a ...any) { warnings = append(warnings, fmt.Sprintf(f, a...)) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,11 +148,11 @@ func TestAppOnlyCertificate(t *testing.T) {
 	// Unusable files name the file, not the content.
 	missing := appConfig(t, fa, map[string]string{envClientCertificate: "/nonexistent/app.pem"})
 	_, err = NewTokenSource(missing, nil)
-	wantAuthError(t, err, "PROVCTL_CLIENT_CERTIFICATE", "/nonexistent/app.pem")
+	wantSettingError(t, err, envClientCertificate, "PROVCTL_CLIENT_CERTIFICATE", "/nonexistent/app.pem")
 	keyOnly := filepath.Join(t.TempDir(), "key.pem")
 	_ = os.WriteFile(keyOnly, []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), 0o600)
 	_, err = NewTokenSource(appConfig(t, fa, map[string]string{envClientCertificate: keyOnly}), nil)
-	wantAuthError(t, err, keyOnly)
+	wantSettingError(t, err, envClientCertificate, keyOnly)
 	if strings.Contains(err.Error(), "AAAA") {
 		t.Errorf("error quotes the file: %v", err)
 	}

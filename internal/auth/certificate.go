@@ -16,19 +16,22 @@ import (
 // from path: PEM (certificate and unencrypted PKCS#8 or PKCS#1 key) or
 // PKCS#12 (.pfx/.p12, with password or without). variable names where the
 // path came from. Errors name the file and the fix, never its content or
-// the password.
+// the password. Each is a *SettingError: a file on this machine that
+// cannot work is a usage error (exit 2), not the authority refusing.
 func certificateCredential(variable, path, password string) (confidential.Credential, error) {
+	fix := "point " + variable + " at the app's certificate: a PEM file with the certificate and its unencrypted private key, " +
+		"or a PKCS#12 file (.pfx) with its password in AZURE_CLIENT_CERTIFICATE_PASSWORD"
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return confidential.Credential{}, &Error{Err: fmt.Errorf("%s: cannot read %s: %v", variable, path, pathErrText(err))}
+		return confidential.Credential{}, &SettingError{Variable: variable, Fix: fix, Err: fmt.Errorf("%s: cannot read %s: %v", variable, path, pathErrText(err))}
 	}
 	certs, key, err := parseCertificate(data, password)
 	if err != nil {
-		return confidential.Credential{}, &Error{Err: fmt.Errorf("%s: %s %v", variable, path, err)}
+		return confidential.Credential{}, &SettingError{Variable: variable, Fix: fix, Err: fmt.Errorf("%s: %s %v", variable, path, err)}
 	}
 	cred, err := confidential.NewCredFromCert(certs, key)
 	if err != nil {
-		return confidential.Credential{}, &Error{Err: fmt.Errorf("%s: %s: %v", variable, path, err)}
+		return confidential.Credential{}, &SettingError{Variable: variable, Fix: fix, Err: fmt.Errorf("%s: %s: %v", variable, path, err)}
 	}
 	return cred, nil
 }

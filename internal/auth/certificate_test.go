@@ -87,7 +87,7 @@ func TestCertificateFileErrors(t *testing.T) {
 		{"missing", "/nonexistent/app.pfx", "", []string{"/nonexistent/app.pfx", "cannot read"}},
 	} {
 		_, err := certificateCredential(envAzureClientCertificate, tc.path, tc.password)
-		wantAuthError(t, err, append([]string{envAzureClientCertificate}, tc.wants...)...)
+		wantSettingError(t, err, envAzureClientCertificate, append([]string{envAzureClientCertificate}, tc.wants...)...)
 		if err != nil && strings.Contains(err.Error(), pfxPassword) {
 			t.Errorf("%s: error shows the password: %v", tc.name, err)
 		}

@@ -69,6 +69,9 @@ type Check struct {
 type Runner struct {
 	Each  time.Duration // default bound of one check (DefaultEach when 0)
 	Total time.Duration // bound of the whole run (DefaultTotal when 0)
+	// Started, when set, is told of each check as it starts (the i-th of
+	// n, from 1), for a progress line; skipped checks do not start.
+	Started func(name string, i, n int)
 }
 
 // Default bounds: a check that needs more than a few seconds is itself the
@@ -95,7 +98,7 @@ func (r Runner) Run(ctx context.Context, checks []Check) ([]Result, error) {
 	passed := map[string]bool{}
 	skipped := map[string]string{} // why a check was not run
 	var out []Result
-	for _, c := range checks {
+	for i, c := range checks {
 		if err := interrupted(ctx); err != nil {
 			return out, err
 		}
@@ -107,6 +110,9 @@ func (r Runner) Run(ctx context.Context, checks []Check) ([]Result, error) {
 			skipped[c.Name] = why
 			out = append(out, Result{Check: c.Name, Status: Skipped, Detail: "not run: " + why})
 			continue
+		}
+		if r.Started != nil {
+			r.Started(c.Name, i+1, len(checks))
 		}
 		results := runOne(allCtx, c, each)
 		if err := interrupted(ctx); err != nil {

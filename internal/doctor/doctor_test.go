@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,28 @@ func TestResultJSON(t *testing.T) {
 	want := `[{"check":"a","status":"ok","detail":"fine","fix":null},{"check":"b","status":"failed","detail":"broken","fix":"mend it"}]`
 	if string(out) != want {
 		t.Errorf("JSON\n%s\nwant\n%s", out, want)
+	}
+}
+
+// Started hears of each check that runs, in order, before it runs: a
+// progress line can name the one being run.
+func TestRunnerTellsWhichCheckStarts(t *testing.T) {
+	var started []string
+	running := ""
+	during := Check{Name: "b", Needs: []string{"a"}, Run: func(context.Context) []Result {
+		return []Result{{Status: OK, Detail: "ran while " + running + " was shown"}}
+	}}
+	results, err := Runner{Started: func(name string, i, n int) {
+		running = name
+		started = append(started, fmt.Sprintf("%s %d/%d", name, i, n))
+	}}.Run(context.Background(), []Check{check("a", OK), during, check("c", Failed), check("d", OK, "c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(started, ", "); got != "a 1/4, b 2/4, c 3/4" {
+		t.Errorf("started %q (a skipped check does not start)", got)
+	}
+	if results[1].Detail != "ran while b was shown" {
+		t.Errorf("b: %+v", results[1])
 	}
 }
