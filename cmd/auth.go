@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/doctor"
 	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
@@ -501,24 +502,9 @@ func (c authStatusCheck) text(mode auth.Mode) (string, output.Style) {
 	return text, output.Success
 }
 
-// durationText is a short, human duration: 30s, 4m30s, 45m, 2h05m, 3d.
-// Under a minute it counts seconds (`login --timeout 30s` must not say
-// "0m"); under ten minutes it keeps them.
-func durationText(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
-	case d < 10*time.Minute && d%time.Minute != 0:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Round(time.Minute).Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	}
-}
+// durationText is a short, human duration: 30s, 4m30s, 45m, 2h05m, 3d
+// (doctor's wording, so the two commands say a time the same way).
+func durationText(d time.Duration) string { return doctor.HumanDuration(d) }
 
 // AuthTokenOptions are the inputs of `auth token`.
 type AuthTokenOptions struct {

@@ -21,10 +21,10 @@ import (
 	"github.com/provctl/provctl/internal/provision"
 )
 
-// doctorEmulator starts an emulator in this process (on tenantFile, ""
+// emulatorEnv starts an emulator in this process (on tenantFile, ""
 // for the built-in tenant) and returns its variables, signed in with its
 // static token.
-func doctorEmulator(t *testing.T, tenantFile string) map[string]string {
+func emulatorEnv(t testing.TB, tenantFile string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "emu.env")
@@ -48,6 +48,12 @@ func doctorEmulator(t *testing.T, tenantFile string) map[string]string {
 	}
 	env["PROVCTL_ACCESS_TOKEN"] = env["PROVCTL_EMULATOR_TOKEN"]
 	return env
+}
+
+// doctorEmulator is emulatorEnv for the doctor and auth status tests.
+func doctorEmulator(t *testing.T, tenantFile string) map[string]string {
+	t.Helper()
+	return emulatorEnv(t, tenantFile)
 }
 
 // runProvctl runs provctl in this process with env as its environment,

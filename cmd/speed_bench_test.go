@@ -1,16 +1,12 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
 
-	"github.com/provctl/provctl/internal/emulator"
 	"github.com/provctl/provctl/internal/output"
 )
 
@@ -25,36 +21,9 @@ const (
 // config folder).
 func speedEmulator(b *testing.B) map[string]string {
 	b.Helper()
-	dir := b.TempDir()
-	envFile := filepath.Join(dir, "emu.env")
-	srv, err := emulator.Start(emulator.Options{Addr: "127.0.0.1:0", EnvFile: envFile, Dir: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = srv.Close() })
-	fh, err := os.Open(envFile)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer fh.Close()
-	env := map[string]string{"PROVCTL_CONFIG_DIR": filepath.Join(dir, "cfg")}
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
-		if ok && !strings.HasPrefix(k, "#") {
-			env[k] = strings.Trim(v, "'")
-		}
-	}
-	env["PROVCTL_ACCESS_TOKEN"] = env["PROVCTL_EMULATOR_TOKEN"]
-	return env
+	return emulatorEnv(b, "")
 }
 
-// BenchmarkPollOneShot is one `provctl provision poll --sp … --job … -o
-// json` as a process runs it, in-process against the emulator: settings,
-// the command tree, a new HTTP client and TLS handshake, the Graph
-// requests, decoding and printing. (A process also pays for package
-// initialization and, before, for parsing the system roots once; see
-// internal/graph's BenchmarkNewHTTPClient.)
 func BenchmarkPollOneShot(b *testing.B) {
 	env := speedEmulator(b)
 	getenv := func(k string) string { return env[k] }

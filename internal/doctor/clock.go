@@ -52,12 +52,14 @@ func ClockResult(skew time.Duration, server string) Result {
 	return Result{Status: OK, Detail: text}
 }
 
-// HumanDuration is a short duration: 45s, 4m30s, 59m, 1h05m, 3d.
+// HumanDuration is a short duration: 45s, 4m30s, 59m, 1h05m, 3d. Under a
+// minute it counts seconds (a 30s bound must not read "0m"); a negative
+// duration reads 0s.
 func HumanDuration(d time.Duration) string {
 	d = d.Round(time.Second)
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
 	case d < 10*time.Minute && d%time.Minute != 0:
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	case d < time.Hour:
