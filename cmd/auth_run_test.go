@@ -197,14 +197,7 @@ func runAuthStatusBounded(t *testing.T, reg *graphtest.Registry, env map[string]
 	}
 	authCmd.AddCommand(boundedAuthStatus(bound)(f, nil))
 	root.SetArgs(append([]string{"auth", "status"}, args...))
-	err = root.ExecuteContext(context.Background())
-	if f.stopTimeout != nil {
-		f.stopTimeout()
-	}
-	code := ExitOK
-	if err != nil {
-		code = report(f.Streams, f.commandTimedOut(err), f.reportContext())
-	}
+	code, _ := executeCLI(context.Background(), f, root)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), code: code}
 }
 

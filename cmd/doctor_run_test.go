@@ -64,14 +64,7 @@ func runProvctl(t *testing.T, env map[string]string, args ...string) cliResult {
 	f := NewFactory(s, func(k string) string { return env[k] })
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	if f.stopTimeout != nil {
-		f.stopTimeout()
-	}
-	code := ExitOK
-	if err != nil {
-		code = report(f.Streams, f.commandTimedOut(err), f.reportContext())
-	}
+	code, _ := executeCLI(context.Background(), f, root)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), code: code}
 }
 

@@ -89,14 +89,7 @@ func runGuarded(t *testing.T, env map[string]string, tty bool, path string, buil
 	}
 	parent.AddCommand(build(f, guard))
 	root.SetArgs(args)
-	err = root.ExecuteContext(context.Background())
-	if f.stopTimeout != nil {
-		f.stopTimeout()
-	}
-	code := ExitOK
-	if err != nil {
-		code = report(f.Streams, f.commandTimedOut(err), f.reportContext())
-	}
+	code, _ := executeCLI(context.Background(), f, root)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), code: code}, guard
 }
 

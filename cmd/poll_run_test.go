@@ -82,14 +82,7 @@ func runCLI(t *testing.T, tty bool, reg *graphtest.Registry, env map[string]stri
 	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	if f.stopTimeout != nil {
-		f.stopTimeout()
-	}
-	code := ExitOK
-	if err != nil {
-		code = report(f.Streams, f.commandTimedOut(err), f.reportContext())
-	}
+	code, err := executeCLI(context.Background(), f, root)
 	if code != ExitCodeOf(err) && err != nil && f.commandTimedOut(err) == err {
 		t.Errorf("report said %d, ExitCodeOf %d", code, ExitCodeOf(err))
 	}
@@ -266,4 +259,17 @@ func TestPollRunWait(t *testing.T) {
 // the logs, so a mistyped job id is an error rather than pending forever.
 func registerJob(reg *graphtest.Registry) {
 	reg.Register("GET", rtSPPath+"/synchronization/jobs/"+rtJobID, graphtest.JSON(200, `{"id":"`+rtJobID+`","templateId":"BoxOutDelta"}`))
+}
+
+// executeCLI runs root as Execute does: it reports an error on stderr and
+// gives the exit code (and the error, for callers that check more).
+func executeCLI(ctx context.Context, f *Factory, root *cobra.Command) (int, error) {
+	err := root.ExecuteContext(ctx)
+	if f.stopTimeout != nil {
+		f.stopTimeout()
+	}
+	if err != nil {
+		return report(f.Streams, f.commandTimedOut(err), f.reportContext()), err
+	}
+	return ExitOK, nil
 }

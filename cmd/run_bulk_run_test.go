@@ -328,14 +328,7 @@ func rbCLI(t *testing.T, ctx context.Context, reg *graphtest.Registry, args ...s
 	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if f.stopTimeout != nil {
-		f.stopTimeout()
-	}
-	code := ExitOK
-	if err != nil {
-		code = report(f.Streams, f.commandTimedOut(err), f.reportContext())
-	}
+	code, _ := executeCLI(ctx, f, root)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), code: code}
 }
 
