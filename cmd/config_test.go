@@ -156,9 +156,9 @@ func TestConfigSetEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkCLI(t, configCLI(t, dir, nil, "config", "set", "command-timeout", "90s"), ExitOK)
-	checkCLI(t, configCLI(t, dir, nil, "config", "set", "client-id", "0123"), ExitOK)
+	checkCLI(t, configCLI(t, dir, nil, "config", "set", "client-id", "01234567-89ab-4cde-8f01-23456789abcd"), ExitOK)
 	checkCLI(t, configCLI(t, dir, nil, "config", "set", "tenant", "fabrikam.test"), ExitOK)
-	want := "# provctl\ntenant: fabrikam.test  # the emulator's\n\n# slower CI\ncommand-timeout: 90s\noutput: json\nclient-id: \"0123\"\n"
+	want := "# provctl\ntenant: fabrikam.test  # the emulator's\n\n# slower CI\ncommand-timeout: 90s\noutput: json\nclient-id: 01234567-89ab-4cde-8f01-23456789abcd\n"
 	if data, _ := os.ReadFile(path); string(data) != want {
 		t.Errorf("edited:\n%s\nwant:\n%s", data, want)
 	}
@@ -167,8 +167,15 @@ func TestConfigSetEdits(t *testing.T) {
 	}
 	r = configCLI(t, dir, nil, "config", "get", "client-id")
 	checkCLI(t, r, ExitOK)
-	if r.stdout != "0123\n" {
-		t.Errorf("get client-id: %q (YAML would read 0123 unquoted as 123)", r.stdout)
+	if r.stdout != "01234567-89ab-4cde-8f01-23456789abcd\n" {
+		t.Errorf("get client-id: %q", r.stdout)
+	}
+	// A client id is an application (client) id: a GUID, checked as
+	// every setting is, so a bad one changes nothing.
+	before, _ := os.ReadFile(path)
+	checkCLI(t, configCLI(t, dir, nil, "config", "set", "client-id", "notaguid"), ExitUsage)
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("a bad client id changed the file:\n%s", after)
 	}
 
 	ca := writeTestCA(t, filepath.Join(t.TempDir(), "ca.pem"))

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/provctl/provctl/internal/auth"
+	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 	"github.com/provctl/provctl/internal/provision"
 	"github.com/provctl/provctl/internal/provision/resolvecache"
@@ -172,6 +173,9 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 	}
 	if s.Tenant == "" {
 		s.Tenant = "organizations"
+	}
+	if s.ClientID != "" && !provision.IsGUID(s.ClientID) {
+		return s, usageErr(fmt.Errorf("invalid %s %q: an application (client) id is a GUID, as the app registration shows it", s.Source("client-id"), graph.Clip(s.ClientID)))
 	}
 	if s.Output == "" {
 		s.Output = "table"
