@@ -39,7 +39,7 @@ var dynamicCompleters = map[string]completer{
 	"job":        completeJobs,
 	"rule":       completeRules,
 	"user":       completeUsers,
-	"member":     completeUsers,
+	"member":     completeMembers,
 	"group":      completeGroups,
 	"members-of": completeGroups,
 	"subject":    completeSubjects,

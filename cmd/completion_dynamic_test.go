@@ -193,10 +193,23 @@ func TestCompleteUsersAndGroups(t *testing.T) {
 		r := runCLI(t, false, reg, nil, "__complete", "provision", "run", "--sp", "Box", "--user", "ad")
 		wantCompletions(t, r, "adele@contoso.com\tAdele Vance")
 	})
-	t.Run("member", func(t *testing.T) {
+	t.Run("member without --group", func(t *testing.T) {
 		reg, _ := graphtest.New(t)
 		reg.Register("GET", "users", users).Query(usersQuery).Once()
-		r := runCLI(t, false, reg, nil, "__complete", "provision", "run", "--sp", "Box", "--group", "Sales", "--member", "ad")
+		r := runCLI(t, false, reg, nil, "__complete", "provision", "run", "--sp", "Box", "--member", "ad")
+		wantCompletions(t, r, "adele@contoso.com\tAdele Vance")
+	})
+	t.Run("member of --group", func(t *testing.T) {
+		reg, _ := graphtest.New(t)
+		reg.Register("GET", "groups", graphtest.JSON(200, `{"value":[{"id":"0b9f8e7d-6c5a-4b3c-9d2e-1f0a9b8c7d6e","displayName":"Sales"}]}`)).
+			Query(graphtest.QueryHas("$filter", "displayName eq 'Sales'")).Once()
+		reg.Register("GET", "groups/0b9f8e7d-6c5a-4b3c-9d2e-1f0a9b8c7d6e/members", graphtest.JSON(200, `{"value":[
+			{"@odata.type":"#microsoft.graph.user","id":"11111111-1111-4111-8111-111111111111","userPrincipalName":"adele@contoso.com","displayName":"Adele Vance"},
+			{"@odata.type":"#microsoft.graph.user","id":"22222222-2222-4222-8222-222222222222","userPrincipalName":"adam@contoso.com","displayName":"Adam"},
+			{"@odata.type":"#microsoft.graph.user","id":"33333333-3333-4333-8333-333333333333","userPrincipalName":"megan@contoso.com","displayName":"Megan"},
+			{"@odata.type":"#microsoft.graph.group","id":"44444444-4444-4444-8444-444444444444","displayName":"admins nested"}]}`)).Once()
+		// adam is on the line already; megan does not start with "ad"
+		r := runCLI(t, false, reg, nil, "__complete", "provision", "run", "--sp", "Box", "--group", "Sales", "--member", "ADAM@contoso.com", "--member", "ad")
 		wantCompletions(t, r, "adele@contoso.com\tAdele Vance")
 	})
 	t.Run("group", func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/spf13/pflag"
+
 	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/provision"
 )
@@ -109,6 +111,44 @@ func completeUsers(ctx context.Context, r *completionRun, typed string) []comple
 	out := make([]completion, 0, len(users))
 	for _, u := range users {
 		out = append(out, completion{u.UserPrincipalName, u.DisplayName})
+	}
+	return out
+}
+
+// completeMembers offers, after --group, that group's own users whose UPN
+// starts with what was typed and that are not on the line yet (on-demand
+// provisioning of a group takes its direct members); without --group,
+// users as --user does.
+func completeMembers(ctx context.Context, r *completionRun, typed string) []completion {
+	ref := r.flag("group")
+	if ref == "" {
+		return completeUsers(ctx, r, typed)
+	}
+	g, err := r.svc.ResolveGroup(ctx, ref)
+	if err != nil {
+		return nil
+	}
+	users, err := r.svc.Graph.GroupUsers(ctx, g.ID, false)
+	if err != nil {
+		return nil
+	}
+	given := map[string]bool{}
+	if fl := r.cmd.Flags().Lookup("member"); fl != nil {
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				given[strings.ToLower(v)] = true
+			}
+		}
+	}
+	var out []completion
+	for _, u := range users {
+		upn := u.UserPrincipalName
+		if upn == "" || given[strings.ToLower(upn)] || given[strings.ToLower(u.ID)] || !strings.HasPrefix(strings.ToLower(upn), strings.ToLower(typed)) {
+			continue
+		}
+		if out = append(out, completion{upn, u.DisplayName}); len(out) == completionLimit {
+			break
+		}
 	}
 	return out
 }
