@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/provctl/provctl/internal/graph"
 	"github.com/provctl/provctl/internal/output"
 )
 
@@ -104,7 +105,7 @@ func (f *Factory) configState(cmd *cobra.Command) (configView, error) {
 			}
 		}
 		// A URL's password would otherwise be shown by the setting meant to fix it.
-		e.Value, e.Invalid = redactURLUserinfo(e.Value), redactURLUserinfo(e.Invalid)
+		e.Value, e.Invalid = graph.RedactURLUserinfo(e.Value), graph.RedactURLUserinfo(e.Invalid)
 		view.entries = append(view.entries, e)
 	}
 	return view, nil
@@ -326,7 +327,7 @@ func configSetRun(f *Factory, key, value string) error {
 	if err := setConfigKey(path, key, value); err != nil {
 		return configFileErr(path, err)
 	}
-	fmt.Fprintf(f.Streams.ErrOut, "Set %s to %s in %s.\n", key, output.Sanitize(redactURLUserinfo(value)), output.Sanitize(path))
+	fmt.Fprintf(f.Streams.ErrOut, "Set %s to %s in %s.\n", key, output.Sanitize(graph.RedactURLUserinfo(value)), output.Sanitize(path))
 	overriddenNote(f, key)
 	return nil
 }

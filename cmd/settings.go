@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -257,9 +256,9 @@ func resolveSettings(v *layeredConfig, dir string) (Settings, error) {
 func checkHTTPS(name, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%s %q is not a URL", name, redactURLText(raw))
+		return fmt.Errorf("%s %q is not a URL", name, graph.RedactURLUserinfo(raw))
 	}
-	shown := redactURLUserinfo(raw)
+	shown := graph.RedactURLUserinfo(raw)
 	if u.User != nil {
 		// A password here would be printed by every message naming the URL.
 		return fmt.Errorf("%s %q must not hold a user name or password: provctl signs in with tokens (a proxy's credentials go in HTTPS_PROXY)", name, shown)
@@ -277,28 +276,6 @@ func checkHTTPS(name, raw string) error {
 		}
 	}
 	return nil
-}
-
-// userinfoRe matches a URL's scheme and user info ("https://user:pw@"), up
-// to the authority's last "@" as url.Parse reads it.
-var userinfoRe = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"]*@`)
-
-// redactURLUserinfo masks the whole user info of every URL in s
-// ("https://xxxxx@host"): a password, or a token passed as a user name,
-// must not reach a terminal or a log. Whatever else s holds is kept.
-func redactURLUserinfo(s string) string {
-	return userinfoRe.ReplaceAllString(s, "${1}xxxxx@")
-}
-
-// redactURLText hides what could be a password in a value that did not
-// parse as a URL: everything between "://" and the last "@".
-func redactURLText(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	at := strings.LastIndex(rest, "@")
-	if !ok || at < 0 {
-		return raw
-	}
-	return scheme + "://xxxxx@" + rest[at+1:]
 }
 
 // maxTenantLength is a domain's longest (RFC 1035); a GUID is shorter.

@@ -27,8 +27,20 @@ func RedactCredentials(s string, known ...string) string {
 		}
 	}
 	s = redactText(s)
+	s = RedactURLUserinfo(s)
 	s = bearerRe.ReplaceAllString(s, "${1}[redacted]")
 	return jwtLike.ReplaceAllString(s, "[redacted-jwt]")
+}
+
+// userinfoRe matches a URL's scheme and user info ("https://user:pw@"), up
+// to the authority's last "@" as url.Parse reads it.
+var userinfoRe = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s"]*@`)
+
+// RedactURLUserinfo masks the whole user info of every URL in s
+// ("https://xxxxx@host"): a password, or a token passed as a user name,
+// must not reach a terminal or a log. Whatever else s holds is kept.
+func RedactURLUserinfo(s string) string {
+	return userinfoRe.ReplaceAllString(s, "${1}xxxxx@")
 }
 
 // MaxMessageRunes bounds how much of a Graph error message Error() shows:

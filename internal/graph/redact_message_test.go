@@ -93,3 +93,19 @@ func TestClipRunes(t *testing.T) {
 		t.Errorf("clipRunes = %q", got)
 	}
 }
+
+// A URL's user info is masked wherever it stands: by itself, and in every
+// message RedactCredentials cleans (a Graph URL setting, a proxy echoed by
+// a network error).
+func TestRedactURLUserinfo(t *testing.T) {
+	if got := RedactURLUserinfo(`tenant "x https://a:b@c/d?e ftp://t@h"`); got != `tenant "x https://xxxxx@c/d?e ftp://xxxxx@h"` {
+		t.Errorf("RedactURLUserinfo: %s", got)
+	}
+	if got := RedactURLUserinfo("ht tps://admin:hunter2@x"); strings.Contains(got, "hunter2") {
+		t.Errorf("a value that is no URL keeps its password: %s", got)
+	}
+	msg := `proxyconnect tcp: dial http://proxyuser:Pa55wordXYZ@127.0.0.1:3128: connection refused`
+	if got := RedactCredentials(msg); strings.Contains(got, "Pa55wordXYZ") || !strings.Contains(got, "http://xxxxx@127.0.0.1:3128") {
+		t.Errorf("RedactCredentials: %s", got)
+	}
+}
